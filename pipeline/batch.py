@@ -1,0 +1,152 @@
+"""Run extraction over many files: per-file errors, worker processes, atomic writes.
+
+A file that fails becomes an error entry naming the file, the stage and the
+reason; the others still run. Outputs are written to a temporary file and
+renamed, so an interrupted run never leaves a half-written record.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.record import ErrorRecord, Record
+from pipeline.extract import StageError, extract_file
+from pipeline.ingest import SUPPORTED_SUFFIXES, IngestError
+
+
+@dataclass
+class Outcome:
+    """The result of one file: a record or an error."""
+
+    path: str
+    record: Record | None = None
+    error: ErrorRecord | None = None
+
+
+def discover(paths: Iterable[str | Path]) -> list[tuple[Path, Path]]:
+    """Input files under `paths`, each with its output name relative to the output folder.
+
+    A file named directly maps to `<stem>`; files found under a folder keep
+    their sub-folder (`pdf/x.pdf` -> `pdf/x`), so same-named inputs never collide.
+    """
+    found: list[tuple[Path, Path]] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and not _hidden(f.relative_to(p)):
+                    found.append((f, f.relative_to(p).with_suffix("")))
+        else:
+            found.append((p, Path(p.stem)))
+    seen: dict[Path, int] = {}
+    out = []
+    for f, rel in found:
+        n = seen.get(rel, 0)
+        seen[rel] = n + 1
+        out.append((f, rel if n == 0 else rel.with_name(f"{rel.name}.{f.suffix.lstrip('.') or n}")))
+    return out
+
+
+def _hidden(rel: Path) -> bool:
+    return any(part.startswith(".") for part in rel.parts)
+
+
+def process(path: str) -> Outcome:
+    """Extract one file, turning every failure into an error entry."""
+    try:
+        return Outcome(path, record=extract_file(path))
+    except IngestError as exc:
+        return Outcome(path, error=ErrorRecord(path=path, stage=exc.stage, error=exc.error, reason=exc.reason))
+    except StageError as exc:
+        reason = f"{type(exc.exc).__name__}: {exc.exc}"
+        tb = "".join(traceback.format_exception_only(type(exc.exc), exc.exc)).strip()
+        return Outcome(path, error=ErrorRecord(path=path, stage=exc.stage, error="internal_error", reason=reason or tb))
+    except Exception as exc:  # a bug outside any stage: still one error, never a dead batch
+        return Outcome(path, error=ErrorRecord(path=path, stage="extract", error="internal_error", reason=f"{type(exc).__name__}: {exc}"))
+
+
+def _process_job(path: str) -> tuple[str, str | None, str | None]:
+    """Worker entry point: JSON strings travel between processes cheaply."""
+    o = process(path)
+    return (
+        o.path,
+        o.record.model_dump_json() if o.record else None,
+        o.error.model_dump_json() if o.error else None,
+    )
+
+
+def run(paths: list[str], jobs: int = 1) -> Iterator[Outcome]:
+    """Outcomes for `paths` in completion order, with `jobs` worker processes."""
+    if jobs <= 1 or len(paths) <= 1:
+        for p in paths:
+            yield process(p)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: set[Future] = set()
+        queue = iter(paths)
+        for p in queue:
+            pending.add(pool.submit(_process_job, p))
+            if len(pending) >= jobs * 4:
+                break
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                path, rec, err = fut.result()
+                yield Outcome(
+                    path,
+                    record=Record.model_validate_json(rec) if rec else None,
+                    error=ErrorRecord.model_validate_json(err) if err else None,
+                )
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending.add(pool.submit(_process_job, nxt))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_outcome(outcome: Outcome, out_dir: Path, rel: Path) -> Path:
+    """Write a record as `<rel>.json` or an error as `<rel>.error.json`, removing the stale other."""
+    ok_path = out_dir / rel.parent / f"{rel.name}.json"
+    err_path = out_dir / rel.parent / f"{rel.name}.error.json"
+    if outcome.record is not None:
+        write_atomic(ok_path, outcome.record.model_dump_json(indent=1) + "\n")
+        err_path.unlink(missing_ok=True)
+        return ok_path
+    assert outcome.error is not None
+    write_atomic(err_path, json.dumps(outcome.error.model_dump(), ensure_ascii=False, indent=1) + "\n")
+    ok_path.unlink(missing_ok=True)
+    return err_path
+
+
+def extract_to_dir(
+    inputs: list[tuple[Path, Path]],
+    out_dir: Path,
+    jobs: int = 1,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Extract every input into `out_dir`; returns the outcomes (records and errors)."""
+    rel_of = {str(f): rel for f, rel in inputs}
+    outcomes = []
+    for outcome in run([str(f) for f, _ in inputs], jobs=jobs):
+        write_outcome(outcome, out_dir, rel_of[outcome.path])
+        outcomes.append(outcome)
+        if on_outcome:
+            on_outcome(outcome)
+    return outcomes
