@@ -100,3 +100,7 @@ def schema() -> None:
 
 def main() -> None:
     app()
+
+
+# Command groups register themselves on `app` when imported.
+from pipeline.cli import corpus, views  # noqa: E402,F401
