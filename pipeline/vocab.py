@@ -1,0 +1,76 @@
+"""Vocabularies kept as data files (`pipeline/data/*.json`), loaded once.
+
+Type names, type codes and issuer codes change with reforms and differ between
+state and Party documents; keeping them as data lets a researcher extend them
+without touching the extractors.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+@cache
+def load(name: str) -> Any:
+    """A JSON file of `pipeline/data/`, parsed once."""
+    return json.loads(resources.files("pipeline.data").joinpath(name).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class DocType:
+    name: str
+    codes: tuple[str, ...]
+    party_codes: tuple[str, ...]
+    variants: tuple[str, ...]
+
+
+@cache
+def doc_types() -> tuple[DocType, ...]:
+    """Document types, longest names first (so `Nghị quyết liên tịch` wins over `Nghị quyết`)."""
+    types = [
+        DocType(t["name"], tuple(t["codes"]), tuple(t["party_codes"]), tuple(t.get("variants", [])))
+        for t in load("doc_types.json")["types"]
+    ]
+    return tuple(sorted(types, key=lambda t: -len(t.name)))
+
+
+@cache
+def doc_type_names() -> tuple[str, ...]:
+    return tuple(t.name for t in doc_types())
+
+
+@cache
+def doc_type_pattern() -> str:
+    """A regex alternation of type names and their variants, longest first, case-insensitive use."""
+    names = sorted({n for t in doc_types() for n in (t.name, *t.variants)}, key=len, reverse=True)
+    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+
+
+def canonical_type(name: str) -> str | None:
+    """The vocabulary name for a printed type word (`KẾ HOẠCH` -> `Kế hoạch`)."""
+    folded = re.sub(r"\s+", " ", name).strip().lower()
+    for t in doc_types():
+        if folded == t.name.lower() or folded in (v.lower() for v in t.variants):
+            return t.name
+    return None
+
+
+def type_for_code(code: str, party: bool = False) -> str | None:
+    """The type a symbol's type code stands for (`KH` -> `Kế hoạch`), state or Party reading."""
+    folded = code.upper()
+    for t in doc_types():
+        codes = t.party_codes if party else t.codes
+        if any(folded == c.upper() for c in codes):
+            return t.name
+    return None
+
+
+@cache
+def issuer_codes() -> dict[str, dict[str, str]]:
+    data = load("issuer_codes.json")
+    return {"state": data["state"], "party": data["party"]}
