@@ -22,10 +22,17 @@ from pipeline.blocks import Block, Doc, Ingested, PlacedBlock
 
 _CLUSTER = re.compile(r".[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*", re.S)
 _COMBINING = re.compile(r"[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\f\v"), " ")
-_DROP = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
-# Syllables whose tone mark may sit on either vowel: oa, oe, uy (with or without a final).
-_TONE_CANDIDATE = re.compile(r"\b\w*(?:[oO][aAeE]|[uU][yY])\w*\b|\b\w*(?:[òóỏõọÒÓỎÕỌ][aAeE]|[ùúủũụÙÚỦŨỤ][yY])\w*\b")
+_ODD_SPACE_RE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
+# Syllables written with the tone on the second vowel of oa, oe, uy (hoà, khoẻ, thuý, uỷ)
+# and no final consonant: the only ones whose placement differs between the two styles.
+_TONE_PAIR = re.compile(r"(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?!\w)")
+_TONE_CANDIDATE = re.compile(
+    r"\b\w{0,3}(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])\b"
+)
+_DROP_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Characters the space folding deletes: leading/trailing spaces of a line, a space before
+# another space, and blank lines.
+_FOLD_RE = re.compile(r"^ +| +$| (?= )|\A\n+|\n+\Z|\n(?=\n)", re.M)
 
 
 @lru_cache(maxsize=65536)
@@ -48,44 +55,46 @@ def _compose(text: str, origin: list[int]) -> tuple[str, list[int]]:
     return "".join(out), (new_origin if origin else [])
 
 
-def _clean_chars(text: str, origin: list[int]) -> tuple[str, list[int]]:
-    text = text.translate(_SPACES)
-    if not any(c in _DROP for c in text):
+def _delete(text: str, origin: list[int], pattern: re.Pattern[str]) -> tuple[str, list[int]]:
+    """Delete every match of `pattern`, keeping the origin of what stays."""
+    runs = [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
+    if not runs:
         return text, origin
-    keep = [i for i, c in enumerate(text) if c not in _DROP]
-    return "".join(text[i] for i in keep), ([origin[i] for i in keep] if origin else [])
+    parts: list[str] = []
+    kept: list[int] = []
+    pos = 0
+    for start, end in runs:
+        parts.append(text[pos:start])
+        if origin:
+            kept.extend(origin[pos:start])
+        pos = end
+    parts.append(text[pos:])
+    if origin:
+        kept.extend(origin[pos:])
+    return "".join(parts), kept
+
+
+def _clean_chars(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    if _ODD_SPACE_RE.search(text):
+        text = _ODD_SPACE_RE.sub(" ", text)
+    return _delete(text, origin, _DROP_RE)
 
 
 def _fold_spaces(text: str, origin: list[int]) -> tuple[str, list[int]]:
-    """Fold runs of spaces to one and strip every line, keeping newlines."""
-    out: list[str] = []
-    new_origin: list[int] = []
-    for m in re.finditer(r"[^\n]+|\n", text):
-        if m.group() == "\n":
-            out.append("\n")
-            new_origin.append(origin[m.start()] if origin else -1)
-            continue
-        for w in re.finditer(r"\S+", m.group()):
-            if out and out[-1] != "\n":
-                out.append(" ")
-                new_origin.append(origin[m.start() + w.start() - 1] if origin else -1)
-            out.append(w.group())
-            if origin:
-                s = m.start() + w.start()
-                new_origin.extend(origin[s : s + len(w.group())])
-    result = "".join(out)
-    result_origin = new_origin if origin else []
-    # drop blank lines the folding left behind
-    if "\n\n" in result or result.startswith("\n") or result.endswith("\n"):
-        keep = [i for i, c in enumerate(result) if not (c == "\n" and (i == 0 or result[i - 1] == "\n" or i == len(result) - 1))]
-        result_origin = [result_origin[i] for i in keep] if origin else []
-        result = "".join(result[i] for i in keep)
-    return result, result_origin
+    """Fold runs of spaces to one, strip every line and drop blank lines."""
+    if not (
+        "  " in text or " \n" in text or "\n " in text or "\n\n" in text
+        or text[:1] in (" ", "\n") or text[-1:] in (" ", "\n")
+    ):
+        return text, origin
+    return _delete(text, origin, _FOLD_RE)
 
 
 def normalize_tones(text: str) -> str:
     """Rewrite `hoà`-style tone placement to `hòa`; lengths are unchanged."""
-    return _TONE_CANDIDATE.sub(lambda m: _tone(m.group()) if len(m.group()) <= 6 else m.group(), text)
+    if not _TONE_PAIR.search(text):
+        return text
+    return _TONE_CANDIDATE.sub(lambda m: _tone(m.group()), text)
 
 
 def normalize_text(text: str, origin: list[int] | None = None) -> tuple[str, list[int]]:
