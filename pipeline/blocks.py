@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from models.record import BlockKind
 
@@ -77,9 +78,13 @@ class Doc:
     def block_text(self, block: PlacedBlock) -> str:
         return self.text[block.start : block.end]
 
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [b.start for b in self.blocks]
+
     def block_at(self, offset: int) -> PlacedBlock | None:
         """The block whose text holds `offset` (blocks are in text order)."""
-        i = bisect_right([b.start for b in self.blocks], offset) - 1
+        i = bisect_right(self._starts, offset) - 1
         if i >= 0 and offset <= self.blocks[i].end:
             return self.blocks[i]
         return None
