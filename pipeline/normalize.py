@@ -87,7 +87,12 @@ def _fold_spaces(text: str, origin: list[int]) -> tuple[str, list[int]]:
         or text[:1] in (" ", "\n") or text[-1:] in (" ", "\n")
     ):
         return text, origin
-    return _delete(text, origin, _FOLD_RE)
+    # deleting spaces can leave a new blank line or an edge newline ("a\n " -> "a\n"): repeat until stable
+    while True:
+        folded, origin = _delete(text, origin, _FOLD_RE)
+        if folded == text:
+            return folded, origin
+        text = folded
 
 
 def normalize_tones(text: str) -> str:
@@ -100,9 +105,12 @@ def normalize_tones(text: str) -> str:
 def normalize_text(text: str, origin: list[int] | None = None) -> tuple[str, list[int]]:
     """Normalize one block's text; `origin` (source offsets per char) follows along."""
     origin = origin or []
-    text, origin = _compose(text, origin)
+    # zero-width characters go first, so a combining mark they separated composes with its letter
     text, origin = _clean_chars(text, origin)
+    text, origin = _compose(text, origin)
     text = normalize_tones(text)
+    if not unicodedata.is_normalized("NFC", text):  # a stray second tone mark moved by the rewrite
+        text, origin = _compose(text, origin)
     return _fold_spaces(text, origin)
 
 
@@ -119,7 +127,8 @@ def assemble(ingested: Ingested) -> Doc:
             continue
         if parts:
             parts.append("\n")
-            source_map.append(-1)
+            if has_origin:
+                source_map.append(-1)
             pos += 1
         parts.append(text)
         if has_origin:

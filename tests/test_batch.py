@@ -19,7 +19,7 @@ def _inputs(tmp_path: Path) -> Path:
     (src / "sub").mkdir(parents=True)
     (src / "good.txt").write_text(GOOD, encoding="utf-8")
     (src / "sub" / "good.txt").write_text(GOOD.replace("2024", "2025"), encoding="utf-16")
-    (src / "latin1.txt").write_bytes("Kế hoạch".encode("utf-8") + b"\xff\xfe\x00 bad")
+    (src / "latin1.txt").write_bytes("Kế hoạch".encode() + b"\xff\xfe\x00 bad")
     (src / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage")
     (src / "notes.json").write_text("{}", encoding="utf-8")  # not an input
     return src

@@ -42,7 +42,9 @@ def ingest(path: str | Path) -> Ingested:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise IngestError(str(path), "unreadable_file", f"cannot read the file: {exc.strerror or exc}") from exc
+        raise IngestError(
+            str(path), "unreadable_file", f"cannot read the file: {exc.strerror or exc}"
+        ) from exc
     return ingest_bytes(data, str(path))
 
 

@@ -35,6 +35,10 @@ def decode(data: bytes, path: str) -> str:
             encoding = "utf-16-be" if even > odd else "utf-16-le"
         else:
             encoding = "utf-8"
+            if _binary(sample):
+                raise IngestError(
+                    path, "binary_file", "the file is binary (NUL or control bytes), not text or PDF: give a .txt, .md or .pdf file"
+                )
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -47,6 +51,17 @@ def decode(data: bytes, path: str) -> str:
     if "\x00" in text:
         raise IngestError(path, "binary_file", "the file holds NUL bytes: it is binary, not text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_CONTROL = bytes(c for c in range(32) if c not in (9, 10, 12, 13))
+
+
+def _binary(sample: bytes) -> bool:
+    """NUL bytes, or many control bytes: an image, an archive, an executable ..."""
+    if sample.count(0) >= max(4, len(sample) // 100):
+        return True
+    controls = sum(sample.count(bytes([c])) for c in _CONTROL)
+    return controls > max(2, len(sample) // 20)
 
 
 # ---------------------------------------------------------------- lines
@@ -64,6 +79,8 @@ class Line:
     blank: bool = False
     rule: bool = False  # a `---` page rule
     cells: list[str] | None = None  # tab-separated cells
+    bold: bool = False  # the whole line set in bold (`**...**`)
+    raw: str = ""
 
 
 @dataclass
@@ -78,7 +95,8 @@ class _Builder:
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+")
 _SUP = re.compile(r"<sup>\s*([0-9*]+)\s*</sup>")
-_EMPH = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+_EMPH = re.compile(r"\*{2,3}|_{2,3}|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+_LINK = re.compile(r"\[([^\]\n]+)\]\((?:mailto:|https?://|www\.)[^)\s]*\)")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 
 
@@ -104,13 +122,16 @@ def _strip_markup(raw: str, offset: int) -> tuple[str, list[int], str | None]:
         raw_start = 0
     b = _Builder()
     pos = raw_start
-    tokens = list(re.finditer(rf"{_SUP.pattern}|{_EMPH.pattern}", raw[raw_start:]))
+    tokens = list(re.finditer(rf"{_SUP.pattern}|{_LINK.pattern}|{_EMPH.pattern}", raw[raw_start:]))
     for t in tokens:
         s, e = raw_start + t.start(), raw_start + t.end()
         if s > pos:
             b.add(raw[pos:s], list(range(offset + pos, offset + s)))
         if t.group(1):  # a footnote anchor
             b.add(f"[{t.group(1)}]", offset + s)
+        elif t.group(2):  # a link: its text stays, the address goes
+            ls = raw_start + t.start(2)
+            b.add(t.group(2), list(range(offset + ls, offset + ls + len(t.group(2)))))
         pos = e
     b.add(raw[pos:], list(range(offset + pos, offset + len(raw))))
     return "".join(b.text), b.origin, footnote
@@ -147,36 +168,53 @@ def split_lines(text: str, markdown: bool) -> list[Line]:
                 leading_space=content[:1] == " " and not blank,
                 blank=blank,
                 cells=cells,
+                raw=raw.strip() if markdown else "",
             )
         )
     return lines
 
 
+_WHOLE_BOLD = re.compile(r"^(\*{2,3}|_{2})[^*_]+\1$")
+
+
+def _all_bold(lines: list[Line]) -> bool:
+    """A Markdown paragraph set wholly in bold (`**...**`, possibly over hard-broken lines)."""
+    return bool(lines) and bool(_WHOLE_BOLD.match(" ".join(line.raw for line in lines)))
+
+
 # ---------------------------------------------------------------- paragraphs
 
-_MARKER = re.compile(
+MARKER = re.compile(
     r"^\s*(?:[IVXLC]+\s*[.\-–)]|\d{1,2}(?:\.\d{1,2})*\s*[.)](?!\d)|\d{1,2}(?:\.\d{1,2})+\s|[a-zđ]\s*\)|[-+•*–]\s|"
     r"(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC|Điều|Phụ lục|PHỤ LỤC)\s+[\dIVXLC]+|"
     r"Nơi nhận|NƠI NHẬN|Kính gửi|Căn cứ|Thực hiện|Số\s*:|TM\.|KT\.|TL\.|TUQ\.|Q\.\s)"
 )
 _FOOTNOTE_START = re.compile(r"^(\d{1,2})\s+\S")
-_ENDS_SENTENCE = re.compile(r"[.:;!?)\]”\"]\s*$|\./\.\s*$")
+ENDS_SENTENCE = re.compile(r"[.:;!?)\]”\"]\s*$|\./\.\s*$")
 
 
-def _is_caps_line(s: str) -> bool:
+def starts_sentence(s: str) -> bool:
+    """Whether `s` opens like a sentence: a capital letter, not an abbreviation in capitals (ANTQ, UBND)."""
+    if not s[:1].isupper():
+        return False
+    word = re.match(r"\w+", s)
+    return not (word and len(word.group()) >= 2 and word.group().isupper())
+
+
+def is_caps_line(s: str) -> bool:
     letters = [c for c in s if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _starts_block(prev: str, cur: str, short: bool) -> bool:
     """Whether `cur` starts a new paragraph after the wrapped line `prev`."""
-    if _MARKER.match(cur):
+    if MARKER.match(cur):
         return True
-    if _is_caps_line(prev) != _is_caps_line(cur):
+    if is_caps_line(prev) != is_caps_line(cur):
         return True
-    if _is_caps_line(prev) and _is_caps_line(cur):
+    if is_caps_line(prev) and is_caps_line(cur):
         return short  # a wrapped capitals heading continues only after a full line
-    return short and (bool(_ENDS_SENTENCE.search(prev)) or cur[:1].isupper())
+    return short and (bool(ENDS_SENTENCE.search(prev)) or starts_sentence(cur))
 
 
 def _make_block(kind: str, parts: list[Line], joiner: str = " ", label: str | None = None) -> Block:
@@ -219,10 +257,10 @@ def _table_block(rows: list[Line]) -> Block:
     return Block(kind="table", text="".join(b.text), origin=b.origin, rows=cells_out)
 
 
-def to_blocks(lines: list[Line], markdown: bool) -> list[Block]:
+def to_blocks(lines: list[Line], markdown: bool, width: float | None = None) -> list[Block]:
     """Group lines into paragraph, heading, footnote and table blocks."""
-    nonblank = [len(line.text.strip()) for line in lines if not line.blank and not line.cells]
-    width = median(nonblank) if nonblank else 80
+    if width is None:
+        width = line_width(lines)
     # Raw PDF text puts a blank line after every line: then blanks say nothing.
     blank_ratio = sum(1 for line in lines if line.blank) / max(1, len(lines))
     blanks_separate = markdown or blank_ratio < 0.3
@@ -233,12 +271,17 @@ def to_blocks(lines: list[Line], markdown: bool) -> list[Block]:
     footnote_label: str | None = None
     table: list[Line] = []
     after_separator = False
+    after_rule = False  # Markdown: text after a `---` rule goes on with the last footnote
+    blank_run = 0
 
     def flush_body() -> None:
         if body:
-            kind = "heading" if any(line.heading for line in body) else "paragraph"
-            joiner = "\n" if markdown and kind == "paragraph" and len(body) > 1 and _hard_breaks(body) else " "
-            block = _make_block(kind, body, joiner)
+            kind = (
+                "heading"
+                if any(line.heading for line in body) or (markdown and _all_bold(body))
+                else "paragraph"
+            )
+            block = _make_block(kind, body, " ")
             previous = next((b for b in reversed(blocks) if b.kind != "footnote"), None)
             if kind == "paragraph" and previous is not None and continues(previous, block):
                 previous.text += " " + block.text
@@ -254,6 +297,15 @@ def to_blocks(lines: list[Line], markdown: bool) -> list[Block]:
             footnote.clear()
             footnote_label = None
 
+    def extend_last_footnote(line: Line) -> bool:
+        last = next((b for b in reversed(blocks) if b.kind == "footnote"), None)
+        if last is None:
+            return False
+        extra = _make_block("footnote", [line], " ")
+        last.text += " " + extra.text
+        last.origin += [-1] + extra.origin
+        return True
+
     def flush_table() -> None:
         if table:
             if len(table) == 1 and len([c for c in table[0].cells or [] if c]) <= 1:
@@ -265,6 +317,14 @@ def to_blocks(lines: list[Line], markdown: bool) -> list[Block]:
 
     for line in lines:
         raw_separator = not markdown and line.blank and len(line.text) >= 20
+        if line.rule and markdown:
+            flush_body()
+            flush_footnote()
+            after_rule = True
+            blank_run = 0
+            continue
+        if line.blank:
+            blank_run += 1
         if line.cells is not None and not footnote:
             flush_body()
             table.append(line)
@@ -275,16 +335,24 @@ def to_blocks(lines: list[Line], markdown: bool) -> list[Block]:
             flush_footnote()
             continue
         if line.blank:
-            if markdown and footnote:
+            if markdown and blank_run >= 2:  # a page break: footnotes end here
                 flush_footnote()
-            if blanks_separate:
+                after_rule = False
+            if blanks_separate and not (markdown and footnote):
                 flush_body()
             continue
+        page_break = blank_run >= 2
+        blank_run = 0
         if line.footnote is not None:
+            flush_body()
             flush_footnote()
+            after_rule = False
             footnote_label = line.footnote
             footnote.append(line)
             continue
+        if markdown and after_rule and not line.heading and extend_last_footnote(line):
+            continue
+        after_rule = False
         if after_separator and (m := _FOOTNOTE_START.match(line.text.strip())):
             flush_footnote()
             footnote_label = m.group(1)
@@ -295,7 +363,10 @@ def to_blocks(lines: list[Line], markdown: bool) -> list[Block]:
             footnote.append(Line(rest, line.origin[skip : skip + len(rest)]))
             continue
         if footnote:
-            if markdown or not line.leading_space:
+            if markdown and not line.heading and not page_break:
+                footnote.append(line)  # a footnote's next paragraph, before the page ends
+                continue
+            if not markdown and not line.leading_space:
                 footnote.append(line)
                 continue
             flush_footnote()
@@ -306,7 +377,9 @@ def to_blocks(lines: list[Line], markdown: bool) -> list[Block]:
             body.append(line)
             flush_body()
             continue
-        if body and _starts_block(body[-1].text.strip(), line.text.strip(), len(body[-1].text.strip()) < 0.8 * width):
+        if body and _starts_block(
+            body[-1].text.strip(), line.text.strip(), len(body[-1].text.strip()) < 0.8 * width
+        ):
             flush_body()
         body.append(line)
     flush_table()
@@ -315,19 +388,21 @@ def to_blocks(lines: list[Line], markdown: bool) -> list[Block]:
     return blocks
 
 
+def line_width(lines: list[Line]) -> float:
+    """The usual length of a full line (raw PDF text wraps at it)."""
+    nonblank = [len(line.text.strip()) for line in lines if not line.blank and not line.cells]
+    return median(nonblank) if nonblank else 80
+
+
 def continues(previous: Block, block: Block) -> bool:
-    """A paragraph cut by a page break (or a footnote) goes on in lowercase."""
-    return (
-        previous.kind == "paragraph"
-        and block.text[:1].islower()
-        and not _ENDS_SENTENCE.search(previous.text)
-        and not _MARKER.match(block.text)
-    )
+    """A paragraph cut by a page break (or a footnote) goes on: it did not end a sentence.
 
-
-def _hard_breaks(lines: list[Line]) -> bool:
-    """Markdown hard breaks (two trailing spaces) mark lines that must stay lines."""
-    return any(line.text.endswith("  ") for line in lines[:-1])
+    The next part starts in lowercase, or with an abbreviation in capitals
+    (`ANTQ ở các địa bàn`), or anything at all after a comma.
+    """
+    if previous.kind != "paragraph" or ENDS_SENTENCE.search(previous.text) or MARKER.match(block.text):
+        return False
+    return not starts_sentence(block.text) or previous.text.rstrip().endswith(",")
 
 
 def read_text(data: bytes, path: str, sha256: str) -> Ingested:
@@ -335,7 +410,149 @@ def read_text(data: bytes, path: str, sha256: str) -> Ingested:
     text = decode(data, path)
     markdown = is_markdown(text)
     lines = split_lines(text, markdown)
-    blocks = to_blocks(lines, markdown)
+    width = line_width(lines)
+    blocks = structure(lines, markdown, width)
     if not any(b.text.strip() for b in blocks):
         raise IngestError(path, "empty_file", "the file holds no text")
     return Ingested(path=path, format="markdown" if markdown else "text", sha256=sha256, blocks=blocks)
+
+
+# ---------------------------------------------------------------- header and closing zones
+
+_MOTTO = re.compile(
+    r"^\s*(?:CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|CỘNG\s+HOÀ\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|"
+    r"Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM)\s*$",
+    re.I,
+)
+_PLACE_DATE = re.compile(r"^\s*[^\d,]{2,40},\s*ngày\b.*\bnăm\b", re.I)
+_NUMBER_LINE = re.compile(r"^\s*Số\s*:?\s*[\w\s]*/|^\s*Số\s*:", re.I)
+DOC_TYPE_TITLE = re.compile(
+    r"^\s*(?:KẾ\s+HOẠCH|HƯỚNG\s+DẪN|QUYẾT\s+ĐỊNH|NGHỊ\s+QUYẾT|NGHỊ\s+ĐỊNH|CHỈ\s+THỊ|THÔNG\s+BÁO|THÔNG\s+TƯ|"
+    r"THÔNG\s+TRI|BÁO\s+CÁO|CHƯƠNG\s+TRÌNH|KẾT\s+LUẬN|QUY\s+ĐỊNH|QUY\s+CHẾ|ĐỀ\s+ÁN|DỰ\s+ÁN|PHƯƠNG\s+ÁN|"
+    r"TỜ\s+TRÌNH|CÔNG\s+ĐIỆN|CÔNG\s+VĂN|BIÊN\s+BẢN|LUẬT|PHÁP\s+LỆNH)\b[^a-zà-ỹđ]*$"
+)
+NOI_NHAN = re.compile(r"^\s*(?:Nơi\s*nhận|NƠI\s*NHẬN)\s*:?")
+BULLET = re.compile(r"^\s*[-+•–—]\s*")
+_AUTHORITY = re.compile(
+    r"^\s*(?:TM|KT|TL|TUQ|Q|T/M|K/T)\s*\.|^\s*(?:TRƯỞNG|PHÓ|CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BÍ\s+THƯ)"
+)
+
+
+def is_header_right(text: str) -> bool:
+    """A line of the header's right column: the national motto or the place and date."""
+    return bool(_MOTTO.match(text) or _PLACE_DATE.match(text))
+
+
+def _name_line(text: str) -> bool:
+    """A signer's name: two to six capitalised words, no digits."""
+    words = text.split()
+    return (
+        2 <= len(words) <= 6
+        and all(w[:1].isupper() for w in words)
+        and not any(c.isdigit() for c in text)
+        and not is_caps_line(text)
+    )
+
+
+def structure(lines: list[Line], markdown: bool, width: float) -> list[Block]:
+    """Blocks of a whole text: header columns, body, the closing Nơi nhận and signature, what follows."""
+    blocks, start = _header(lines)
+    close = next(
+        (i for i in range(start, len(lines)) if not lines[i].blank and NOI_NHAN.match(lines[i].text)), None
+    )
+    if close is None:
+        return blocks + to_blocks(lines[start:], markdown, width)
+    blocks += to_blocks(lines[start:close], markdown, width)
+    closing, end = _closing(lines, close)
+    blocks += closing
+    blocks += to_blocks(lines[end:], markdown, width)
+    return blocks
+
+
+def _header(lines: list[Line]) -> tuple[list[Block], int]:
+    """The header zone before the type word (or the first body line), split in its two columns."""
+    seen = 0
+    end = None
+    for i, line in enumerate(lines):
+        if line.blank:
+            continue
+        t = line.text.strip()
+        if (
+            line.heading
+            or DOC_TYPE_TITLE.match(t)
+            or len(t) > 120
+            or MARKER.match(t)
+            and not _NUMBER_LINE.match(t)
+        ):
+            end = i
+            break
+        seen += 1
+        if seen > 25:
+            return [], 0
+    if end is None:
+        return [], 0
+    zone = [line for line in lines[:end] if not line.blank]
+    if not any(is_header_right(line.text) or _NUMBER_LINE.match(line.text) for line in zone):
+        return [], 0
+    left = [line for line in zone if line.cells is None and not is_header_right(line.text)]
+    right = [line for line in zone if line.cells is None and is_header_right(line.text)]
+    stamp = [line for line in zone if line.cells is not None]
+    blocks = []
+    if left:
+        blocks.append(_make_block("header_left", left, "\n"))
+    if right:
+        blocks.append(_make_block("header_right", right, "\n"))
+    if stamp:
+        blocks.append(_make_block("stamp", stamp, "\n"))
+    return blocks, end
+
+
+def _closing(lines: list[Line], close: int) -> tuple[list[Block], int]:
+    """The Nơi nhận list from `close` on and the signature after it; returns them and the next line."""
+    items: list[list[Line]] = [[lines[close]]]
+    i = close + 1
+    while i < len(lines):
+        line = lines[i]
+        t = line.text.strip()
+        if line.blank:
+            i += 1
+            continue
+        if line.heading and not BULLET.match(t) or line.cells is not None:
+            break
+        if BULLET.match(t):
+            items.append([line])
+        elif len(items) > 1 and (t[:1].islower() or t[:1] in "(&"):
+            items[-1].append(line)
+        else:
+            break
+        i += 1
+    blocks = [_lines_block("recipients", items)]
+    sig: list[Line] = []
+    while i < len(lines):
+        line = lines[i]
+        t = line.text.strip()
+        if line.blank:
+            i += 1
+            continue
+        if line.cells is not None or len(t) > 80 or (line.heading and not (is_caps_line(t) or _name_line(t))):
+            break
+        if not (is_caps_line(t) or _AUTHORITY.match(t) or _name_line(t) or t.startswith("(")):
+            break
+        sig.append(line)
+        i += 1
+        if _name_line(t):
+            break
+    if sig:
+        blocks.append(_make_block("signature", sig, "\n"))
+    return blocks, i
+
+
+def _lines_block(kind: str, items: list[list[Line]]) -> Block:
+    """One block, one line per item; the wrapped lines of an item joined by spaces."""
+    b = _Builder()
+    for k, parts in enumerate(items):
+        if k:
+            b.add("\n", -1)
+        part = _make_block(kind, parts, " ")
+        b.add(part.text, part.origin)
+    return Block(kind=kind, text="".join(b.text), origin=b.origin)  # type: ignore[arg-type]
