@@ -48,6 +48,10 @@ class Source(_Model):
     format: str = Field(description="pdf, text, markdown, docx, html ...")
     sha256: str
     pages: int | None = None
+    ocr_pages: list[int] = Field(default_factory=list, description="extra: 1-based pages read by OCR (scans)")
+    ocr_confidence: float | None = Field(
+        None, description="extra: mean Tesseract word confidence (0-100) over the OCR'd pages"
+    )
 
 
 class Signer(_Model):
@@ -80,6 +84,9 @@ class Metadata(_Model):
     issuer_inferred: bool = Field(False, description="extra: the issuer was read from the body text, not a header")
     registry_stamp: RegistryStamp | None = Field(None, description="extra: receiving office's stamp, if any")
     canonical_id: str | None = Field(None, description="extra: the id a citation of this document resolves to")
+    signed_at: str | None = Field(None, description="extra: signing time shown by the e-signature (ISO 8601)")
+    number_stamped: bool = Field(False, description="extra: the number was filled in by the e-signing system")
+    date_stamped: bool = Field(False, description="extra: the day of issued_date was filled in by the e-signing system")
 
 
 class Section(Span):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from models.record import BlockKind
 
@@ -41,6 +42,9 @@ class Ingested:
     blocks: list[Block]
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
+    stamped: Any = None  # `pipeline.ingest.esign.StampedHeader` of an e-signed PDF
+    ocr_pages: list[int] = field(default_factory=list)
+    ocr_confidence: float | None = None
 
 
 @dataclass
@@ -71,6 +75,9 @@ class Doc:
     pages: int | None = None
     source_map: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    stamped: Any = None  # number and day stamped by an e-signing system, when read
+    ocr_pages: list[int] = field(default_factory=list)
+    ocr_confidence: float | None = None
 
     def blocks_of(self, *kinds: str) -> list[PlacedBlock]:
         return [b for b in self.blocks if b.kind in kinds]

@@ -68,7 +68,14 @@ def extract_doc(doc: Doc, timings: dict[str, float] | None = None) -> Record:
     assignments = _timed("assignments", timings, lambda: find_assignments(doc, metadata, sections))
     record = Record(
         doc_id=doc_id_for(doc.path),
-        source=Source(path=doc.path, format=doc.format, sha256=doc.sha256, pages=doc.pages),
+        source=Source(
+            path=doc.path,
+            format=doc.format,
+            sha256=doc.sha256,
+            pages=doc.pages,
+            ocr_pages=doc.ocr_pages,
+            ocr_confidence=doc.ocr_confidence,
+        ),
         text=doc.text,
         metadata=metadata,
         sections=sections,

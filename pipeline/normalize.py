@@ -145,6 +145,9 @@ def assemble(ingested: Ingested) -> Doc:
         pages=ingested.pages,
         source_map=source_map,
         warnings=list(ingested.warnings),
+        stamped=ingested.stamped,
+        ocr_pages=list(ingested.ocr_pages),
+        ocr_confidence=ingested.ocr_confidence,
     )
 
 

@@ -29,6 +29,12 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from pipeline.blocks import Block, Ingested
 from pipeline.ingest.errors import IngestError
+from pipeline.ingest.esign import (
+    is_signature_stamp_text,
+    read_signatures,
+    stamped_header_values,
+)
+from pipeline.ingest.ocr import OcrPage, OcrUnavailable, ocr_pdf_pages, ocr_summary, pages_needing_ocr
 from pipeline.ingest.pdf_layout import (
     Line,
     Metrics,
@@ -88,16 +94,30 @@ def _open(data: bytes, path: str):
         raise _pdf_error(exc, path, "opened") from exc
 
 
-def _read_pages(pdf, path: str) -> list[PageData]:
+def _ocr_runs(page: OcrPage) -> list[Run]:
+    """OCR'd words as runs, so a scanned page goes through the same layout reading."""
+    runs: list[Run] = []
+    for line in page.lines:
+        _, top, _, bottom = line.bbox
+        runs += [Run(w.shown, w.x0, w.x1, top, bottom, bottom - top, False, False) for w in line.words]
+    return runs
+
+
+def _read_pages(pdf, path: str, extra: dict[int, list[Run]]) -> list[PageData]:
+    """Each page's lines; `extra` adds runs the text layer lacks (OCR, stamped widget text)."""
     pages: list[PageData] = []
     try:
         for number, page in enumerate(pdf.pages, start=1):
-            runs = chars_to_runs(page.chars)
+            runs = chars_to_runs(page.chars) + extra.get(number, [])
             rules, grid = page_rules(page)
-            data = PageData(number, float(page.width), float(page.height), [], rules, grid, len(page.images))
+            images = 0 if number in extra and not page.chars else len(page.images)
+            data = PageData(number, float(page.width), float(page.height), [], rules, grid, images)
             if grid and runs:
                 runs = _ruled_tables(page, data, runs)
-            data.lines = runs_to_lines(runs, number)
+            # the e-signature stamp's text ("Ký bởi", "Thời gian ký") is not the document's
+            data.lines = [
+                ln for ln in runs_to_lines(runs, number) if not is_signature_stamp_text(runs_text(ln.runs, anchors=False))
+            ]
             pages.append(data)
     except IngestError:
         raise
@@ -144,8 +164,13 @@ def read_pdf(data: bytes, path: str, sha256: str) -> Ingested:
             raise _pdf_error(exc, path, "read") from exc
         if n == 0:
             raise IngestError(path, "empty_pdf", "the PDF has no pages")
-        pages = _read_pages(pdf, path)
-    warnings: list[str] = []
+        warnings: list[str] = []
+        ocr_pages = _ocr_scanned_pages(pdf, data, path, n, warnings)
+        stamped = stamped_header_values(data, pdf, read_signatures(data), ocr_pages)
+        extra = {p.page: _ocr_runs(p) for p in ocr_pages}
+        for number, t in stamped.fills:
+            extra.setdefault(number, []).append(Run(t.text, t.x0, t.x1, t.top, t.bottom, t.bottom - t.top, False, False))
+        pages = _read_pages(pdf, path, extra)
     with_text = [p for p in pages if p.lines or p.tables]
     if not with_text:
         if any(p.images for p in pages):
@@ -165,7 +190,39 @@ def read_pdf(data: bytes, path: str, sha256: str) -> Ingested:
             "image_only_pdf",
             "the PDF's text layer holds only page numbers (a scan?): OCR is needed to read it",
         )
-    return Ingested(path=path, format="pdf", sha256=sha256, blocks=blocks, pages=n, warnings=warnings)
+    for p in ocr_pages:  # a receiving office's stamp in the margin of a scan
+        if p.margin_lines:
+            at = next((i for i, b in enumerate(blocks) if b.page == p.page), len(blocks))
+            blocks.insert(at, Block(kind="stamp", text="\n".join(ln.text for ln in p.margin_lines), page=p.page))
+    ocr_list, ocr_confidence = ocr_summary(ocr_pages)
+    return Ingested(
+        path=path,
+        format="pdf",
+        sha256=sha256,
+        blocks=blocks,
+        pages=n,
+        warnings=warnings,
+        stamped=stamped,
+        ocr_pages=ocr_list,
+        ocr_confidence=ocr_confidence,
+    )
+
+
+def _ocr_scanned_pages(pdf, data: bytes, path: str, n: int, warnings: list[str]) -> list[OcrPage]:
+    """OCR of the pages that are scans; a scan with no OCR installed is a clear error."""
+    try:
+        scanned = pages_needing_ocr(pdf)
+    except Exception as exc:
+        raise _pdf_error(exc, path, "read") from exc
+    if not scanned:
+        return []
+    try:
+        return ocr_pdf_pages(data, scanned)
+    except OcrUnavailable as exc:
+        if len(scanned) == n:
+            raise IngestError(path, "ocr_unavailable", f"the PDF is a scan and OCR is needed: {exc}") from exc
+        warnings.append(f"pages {', '.join(map(str, scanned))} are scans and were not read: {exc}")
+        return []
 
 
 # ---------------------------------------------------------------- layout to blocks
