@@ -15,7 +15,7 @@ from typing import TypeVar
 from models.record import Record, Source, Span
 from pipeline.assignments import find_assignments
 from pipeline.blocks import Doc
-from pipeline.citations import find_citations
+from pipeline.citations import canonical_id_for, find_citations
 from pipeline.deadlines import find_deadlines
 from pipeline.header import extract_metadata
 from pipeline.ingest import ingest, ingest_bytes
@@ -61,6 +61,7 @@ def extract_doc(doc: Doc, timings: dict[str, float] | None = None) -> Record:
     from pipeline.link import link_tasks
 
     metadata, header_warnings = _timed("header", timings, lambda: extract_metadata(doc))
+    metadata.canonical_id = canonical_id_for(metadata)
     sections = _timed("sections", timings, lambda: find_sections(doc, metadata))
     citations = _timed("citations", timings, lambda: find_citations(doc, metadata, sections))
     deadlines = _timed("deadlines", timings, lambda: find_deadlines(doc, metadata, sections, citations))

@@ -27,16 +27,25 @@ class DocType:
     codes: tuple[str, ...]
     party_codes: tuple[str, ...]
     variants: tuple[str, ...]
+    by_name: bool = False
 
 
 @cache
 def doc_types() -> tuple[DocType, ...]:
     """Document types, longest names first (so `Nghị quyết liên tịch` wins over `Nghị quyết`)."""
     types = [
-        DocType(t["name"], tuple(t["codes"]), tuple(t["party_codes"]), tuple(t.get("variants", [])))
+        DocType(
+            t["name"], tuple(t["codes"]), tuple(t["party_codes"]), tuple(t.get("variants", [])), t.get("by_name", False)
+        )
         for t in load("doc_types.json")["types"]
     ]
     return tuple(sorted(types, key=lambda t: -len(t.name)))
+
+
+@cache
+def name_cited_types() -> tuple[str, ...]:
+    """Types cited by name and year rather than by number (Hiến pháp, Bộ luật, Luật, Pháp lệnh)."""
+    return tuple(t.name for t in doc_types() if t.by_name)
 
 
 @cache
@@ -51,13 +60,39 @@ def doc_type_pattern() -> str:
     return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
 
 
+@cache
+def doc_type_pattern_cased() -> str:
+    """Like `doc_type_pattern`, spelled out in the cases print uses (`Quyết định`, `quyết định`,
+    `QUYẾT ĐỊNH`, `Quyết Định`) so a scan needs no case-insensitive flag: with Vietnamese
+    letters that flag makes Python's regex engine many times slower."""
+    forms: set[str] = set()
+    for t in doc_types():
+        for n in (t.name, *t.variants):
+            forms.update({n, n.lower(), n.upper(), n[:1].upper() + n[1:].lower(), n.title()})
+    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(forms, key=len, reverse=True))
+
+
 def canonical_type(name: str) -> str | None:
     """The vocabulary name for a printed type word (`KẾ HOẠCH` -> `Kế hoạch`)."""
-    folded = re.sub(r"\s+", " ", name).strip().lower()
-    for t in doc_types():
-        if folded == t.name.lower() or folded in (v.lower() for v in t.variants):
-            return t.name
-    return None
+    return _type_by_folded_name().get(re.sub(r"\s+", " ", name).strip().lower())
+
+
+@cache
+def _type_by_folded_name() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for t in reversed(doc_types()):  # longest names last, so they win a clash
+        for n in (t.name, *t.variants):
+            table[n.lower()] = t.name
+    return table
+
+
+@cache
+def doc_type_initials() -> str:
+    """A character class of the first letters of type names and variants, both cases:
+    a cheap look-ahead that lets a scan skip most positions before trying the alternation."""
+    letters = {n[0] for t in doc_types() for n in (t.name, *t.variants)}
+    both = sorted({c for ch in letters for c in (ch.lower(), ch.upper())})
+    return "[" + "".join(re.escape(c) for c in both) + "]"
 
 
 def type_for_code(code: str, party: bool = False) -> str | None:
