@@ -8,14 +8,24 @@ from pathlib import Path
 from pipeline.blocks import Ingested
 from pipeline.ingest.errors import IngestError
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".text", ".pdf"}
+SUPPORTED_SUFFIXES = {".txt", ".md", ".text", ".pdf", ".docx", ".doc", ".html", ".htm"}
 
 
 def sniff(data: bytes) -> str:
-    """The reader a file's bytes call for: 'pdf' or 'text'."""
+    """The reader a file's bytes call for: 'pdf', 'docx', 'doc', 'html' or 'text'."""
+    from pipeline.ingest.doc import is_doc
+    from pipeline.ingest.docx import is_docx
+    from pipeline.ingest.html import is_html
+
     head = data[:1024].lstrip(b"\x00\t\r\n ")
     if head.startswith(b"%PDF-"):
         return "pdf"
+    if is_docx(data):
+        return "docx"
+    if is_doc(data):
+        return "doc"
+    if is_html(data):
+        return "html"
     return "text"
 
 
@@ -31,6 +41,18 @@ def ingest_bytes(data: bytes, path: str) -> Ingested:
         return read_pdf(data, path, sha)
     if data[:5] == b"%PDF-" or path.lower().endswith(".pdf"):
         raise IngestError(path, "not_a_pdf", "the file is named .pdf but is not a PDF (no %PDF- header)")
+    if kind == "docx":
+        from pipeline.ingest.docx import read_docx
+
+        return read_docx(data, path, sha)
+    if kind == "doc":
+        from pipeline.ingest.doc import read_doc
+
+        return read_doc(data, path, sha)
+    if kind == "html":
+        from pipeline.ingest.html import read_html
+
+        return read_html(data, path, sha)
     from pipeline.ingest.text import read_text
 
     return read_text(data, path, sha)

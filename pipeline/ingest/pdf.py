@@ -34,6 +34,7 @@ from pipeline.ingest.esign import (
     read_signatures,
     stamped_header_values,
 )
+from pipeline.ingest.legacy import convert_blocks, legacy_chars
 from pipeline.ingest.ocr import OcrPage, OcrUnavailable, ocr_pdf_pages, ocr_summary, pages_needing_ocr
 from pipeline.ingest.pdf_layout import (
     Line,
@@ -108,7 +109,7 @@ def _read_pages(pdf, path: str, extra: dict[int, list[Run]]) -> list[PageData]:
     pages: list[PageData] = []
     try:
         for number, page in enumerate(pdf.pages, start=1):
-            runs = chars_to_runs(page.chars) + extra.get(number, [])
+            runs = chars_to_runs(legacy_chars(page.chars)) + extra.get(number, [])  # .VnTime, VNI-Times
             rules, grid = page_rules(page)
             images = 0 if number in extra and not page.chars else len(page.images)
             data = PageData(number, float(page.width), float(page.height), [], rules, grid, images)
@@ -184,6 +185,7 @@ def read_pdf(data: bytes, path: str, sha256: str) -> Ingested:
         if not (p.lines or p.tables) and p.images:
             warnings.append(f"page {p.number} has no text layer, only images: OCR is needed for it")
     blocks = Layout(pages).blocks()
+    warnings += convert_blocks(blocks)  # legacy-font text the font names did not give away, by detection
     if not any(b.text.strip() or b.rows for b in blocks):
         raise IngestError(
             path,

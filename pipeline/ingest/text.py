@@ -17,6 +17,7 @@ from statistics import median
 
 from pipeline.blocks import Block, Ingested
 from pipeline.ingest.errors import IngestError
+from pipeline.ingest.legacy import convert_text, decode_legacy_bytes
 
 # ---------------------------------------------------------------- decoding
 
@@ -407,14 +408,26 @@ def continues(previous: Block, block: Block) -> bool:
 
 def read_text(data: bytes, path: str, sha256: str) -> Ingested:
     """Read a text file into blocks."""
-    text = decode(data, path)
+    try:
+        text = decode(data, path)
+    except IngestError as exc:  # an 8-bit file typed in a legacy Vietnamese font (TCVN3, VNI)?
+        legacy = decode_legacy_bytes(data) if exc.error == "undecodable_text" else None
+        if legacy is None:
+            raise
+        text = legacy
+    text, source_index, warnings = convert_text(text)  # TCVN3 / VNI lines to Unicode before the layout rules
     markdown = is_markdown(text)
     lines = split_lines(text, markdown)
     width = line_width(lines)
     blocks = structure(lines, markdown, width)
     if not any(b.text.strip() for b in blocks):
         raise IngestError(path, "empty_file", "the file holds no text")
-    return Ingested(path=path, format="markdown" if markdown else "text", sha256=sha256, blocks=blocks)
+    if source_index is not None:  # offsets into the converted text -> offsets into the file's text
+        for block in blocks:
+            block.origin = [source_index[i] if i >= 0 else -1 for i in block.origin]
+    return Ingested(
+        path=path, format="markdown" if markdown else "text", sha256=sha256, blocks=blocks, warnings=warnings
+    )
 
 
 # ---------------------------------------------------------------- header and closing zones
