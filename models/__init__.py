@@ -1,5 +1,17 @@
 """Pydantic models of the document record and the citation graph."""
 
+from models.graph import (
+    BasisTree,
+    BodyStats,
+    Citing,
+    DeadlineRow,
+    Edge,
+    Node,
+    Ranked,
+    RunSummary,
+    SharedBasis,
+    TargetRow,
+)
 from models.record import (
     SCHEMA_VERSION,
     Assignment,
@@ -19,6 +31,16 @@ from models.record import (
 )
 
 __all__ = [
+    "BasisTree",
+    "BodyStats",
+    "Citing",
+    "DeadlineRow",
+    "Edge",
+    "Node",
+    "Ranked",
+    "RunSummary",
+    "SharedBasis",
+    "TargetRow",
     "SCHEMA_VERSION",
     "Assignment",
     "Citation",
