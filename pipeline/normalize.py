@@ -29,7 +29,7 @@ _TONE_PAIR = re.compile(r"(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺ�
 _TONE_CANDIDATE = re.compile(
     r"\b\w{0,3}(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])\b"
 )
-_DROP_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_DROP_RE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad]")
 # Characters the space folding deletes: leading/trailing spaces of a line, a space before
 # another space, and blank lines.
 _FOLD_RE = re.compile(r"^ +| +$| (?= )|\A\n+|\n+\Z|\n(?=\n)", re.M)

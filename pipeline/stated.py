@@ -1,0 +1,89 @@
+"""What the text states about itself outside the header.
+
+The issuing body named in the preamble ('..., Ban Chỉ đạo ... xây dựng kế hoạch'),
+the parent text an appendix names, the adoption date a law or resolution prints
+at its end, and the document's own entry into force ('... này có hiệu lực ...').
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from pipeline.dates import parse_date
+from pipeline.doclines import header_words, words_pattern
+from pipeline.vocab import doc_type_pattern
+
+_FUNCTION_WORDS = frozenset({"về", "của", "và", "với", "để", "cho", "tại", "theo", "trong", "là"})
+
+
+@cache
+def _org_head_titled_re() -> re.Pattern[str]:
+    """Organisation heads as written in running text (capitalised), for issuers named in the body."""
+    return re.compile(rf"(?<![\wÀ-ỹ])(?:{words_pattern(header_words()['org_heads'])})(?=\s)")
+
+
+@cache
+def _issuer_statement_re() -> re.Pattern[str]:
+    words = header_words()
+    verbs = words_pattern(words["issuer_verbs"])
+    objects = words_pattern(words["issuer_objects"])
+    return re.compile(rf"\s(?P<verb>{verbs})\s+(?P<obj>{objects})(?![\wÀ-ỹ])", re.I)
+
+
+def inferred_issuer(text: str) -> str | None:
+    """The body the text says issues it: '..., Ban Chỉ đạo ... (gọi tắt là ...) xây dựng kế hoạch'."""
+    for m in _issuer_statement_re().finditer(text):
+        before = text[max(0, m.start() - 600) : m.start()]
+        before = re.split(r"[.:!?](?:\s|$)|\n", before)[-1]
+        before = re.sub(r"\s*\([^()]{0,120}\)\s*$", "", before).rstrip(" ,")
+        # the subject opens its clause ('..., Ban Chỉ đạo ... xây dựng'); a body after 'của' is a cited text's
+        heads = [
+            h
+            for h in _org_head_titled_re().finditer(before)
+            if h.group()[0].isupper()
+            and (h.start() == 0 or before[: h.start()].rstrip().endswith((",", ";")))
+        ]
+        if not heads:
+            continue
+        name = before[heads[-1].start() :].strip(" ,;")
+        if 2 <= len(name.split()) <= 40 and name.split()[-1] not in _FUNCTION_WORDS:
+            return name
+    return None
+
+
+def adoption_date(text: str) -> str | None:
+    """The date a law or resolution says it was passed: '... thông qua ngày 26 tháng 11 năm 2025.'"""
+    found = None
+    for m in re.finditer(
+        r"(?:này|Luật|Nghị quyết|Pháp lệnh)[^.\n]{0,200}?thông\s+qua(?:\s+tại[^.;\n]{0,80}?)?\s+(?P<when>ngày[^.;\n]{0,40})",
+        text,
+    ):
+        found = m
+    return parse_date(found.group("when")) if found else None
+
+
+def annex_issuer(text: str) -> str | None:
+    """The issuer an appendix names for its parent text, on a line of its own at the top:
+    '(Ban hành kèm theo Quyết định số ... của UBND tỉnh)'."""
+    m = re.search(
+        r"(?m)^\(\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\s[^()\n]{0,160}?\scủa\s+(?P<issuer>[^()\n]{3,120}?)\s*\)",
+        text,
+    )
+    return m.group("issuer").strip(" .,;") if m else None
+
+
+def effective_date(text: str, issued: str | None) -> str | None:
+    """The document's own entry into force: '... này có hiệu lực (thi hành) (kể) từ ngày ...'."""
+    m = re.search(
+        # the type word capitalised: 'Luật này', not 'các quyết định này' (decisions the text provides for)
+        rf"(?<![\wÀ-ỹ])(?:{doc_type_pattern()}|Văn\s+bản)\s+này\s+có\s+hiệu\s+lực(?:\s+thi\s+hành)?\s+(?:kể\s+)?từ\s+"
+        r"(?P<when>(?:ngày|ký)[^.;\n]{0,60})",
+        text,
+    )
+    if not m:
+        return None
+    when = m.group("when")
+    if re.match(r"(?:ngày\s+)?(?:được\s+)?(?:ký|ban\s+hành|thông\s+qua|công\s+bố)", when, re.I):
+        return issued if issued and len(issued) == 10 else None
+    return parse_date(when)
