@@ -103,4 +103,4 @@ def main() -> None:
 
 
 # Command groups register themselves on `app` when imported.
-from pipeline.cli import corpus, views  # noqa: E402,F401
+from pipeline.cli import corpus, stats, views  # noqa: E402,F401
