@@ -26,6 +26,8 @@ STOP_PAIRS = ("quy định", "hướng dẫn", "hiện hành", "ban hành", "đ�
               "thực hiện", "sửa đổi", "có hiệu")
 # Law names may hold `tổ chức`, `thực hiện` (`Luật Các tổ chức tín dụng`, `Luật Thực hiện dân chủ ở cơ sở`).
 LAW_STOP_PAIRS = tuple(p for p in STOP_PAIRS if p not in ("tổ chức", "thực hiện", "triển khai", "bảo đảm", "đảm bảo"))
+# Words of a pinpoint (`Điều 4`, `khoản 1`, `điểm a`): they end a name read after a type word.
+PINPOINTS = frozenset(["điều", "khoản", "điểm", "chương", "mục", "phần"])
 NOT_LAW = frozenset(["sư", "pháp", "gia", "học", "định"])  # Luật sư, luật pháp, luật gia ...
 # Units after a bare number that make `Kế hoạch 6 tháng` a period, not a short citation.
 UNITS = re.compile(r"[ \t]*(?:năm|tháng|ngày|tuần|quý|lần|giai|đợt|%|người|nội|nhiệm|điểm|chỉ|mục|bước)\b", re.I)
@@ -203,6 +205,10 @@ def _read_name(text: str, pos: int, law: bool) -> int:
             break
         if low == "số" and (not nxt or nxt[:1].isdigit() or nxt == ":"):
             break  # `... số 73/2021/QH14`; but `Luật Tần số vô tuyến điện`
+        if low in PINPOINTS and nxt[:1].isdigit():
+            break  # `Luật X Điều 5`, `và khoản 1 Điều 3 Nghị định ...`: a pinpoint, not the name
+        if low == "và" and nxt.lower() in PINPOINTS:
+            break
         if low == "và" and not (
             nxt.lower() in ("định", "phòng", "chống", "kiểm")
             or (law and re.match(r"[\wÀ-ỹ]", nxt) and nxt.lower() not in STOP_WORDS and not _TYPE_WORD.match(nxt)

@@ -186,14 +186,19 @@ def resolve_with(c: Citation, index: Index, how: str) -> None:
     elif (s := _short_key(c)) is not None:
         candidates = index.by_short.get(s, set())
     if len(candidates) == 1:
-        c.target_id = next(iter(candidates))
-        c.resolved_by = how
-        c.flags = [f for f in c.flags if f not in ("year_unknown", "date_unknown", "ambiguous", "number_only")]
+        _settle(c, next(iter(candidates)), how)
         if c.date is None and c.symbol and (d := index.date_of.get(c.target_id)):
             c.date = d
             c.flags.append("date_inferred")
     elif len(candidates) > 1 and "ambiguous" not in c.flags:
         c.flags.append("ambiguous")
+
+
+def _settle(c: Citation, target_id: str, how: str) -> None:
+    """Give `c` its resolved id and drop the flags that said it had none."""
+    c.target_id = target_id
+    c.resolved_by = how
+    c.flags = [f for f in c.flags if f not in ("year_unknown", "date_unknown", "ambiguous", "number_only")]
 
 
 def _law_by_symbol(c: Citation) -> bool:
@@ -228,8 +233,23 @@ def resolve_corpus(records: Iterable[Record]) -> list[Record]:
         cid = r.metadata.canonical_id or canonical_id_for(r.metadata)
         if cid:
             index.add_document(r.metadata, cid)
+    own = _corpus_symbols(records)
     for r in records:
         for c in r.citations:
-            if _needs_resolution(c):
+            if (k := _sym_key(c)) is not None and k in own and c.target_id != own[k]:
+                _settle(c, own[k], "corpus")  # a corpus document's own id wins over the mention's
+            elif _needs_resolution(c):
                 resolve_with(c, index, "corpus")
     return records
+
+
+def _corpus_symbols(records: list[Record]) -> dict[str, str]:
+    """Symbol key -> the corpus document's id, for symbols that name one document by themselves
+    (normative ones carry their year); a symbol two corpus documents share is left out."""
+    ids: dict[str, set[str]] = defaultdict(set)
+    for r in records:
+        sym = symbol_from_text(r.metadata.symbol) if r.metadata.symbol else None
+        cid = r.metadata.canonical_id or canonical_id_for(r.metadata)
+        if sym is not None and sym.year and cid:
+            ids[symbol_key(sym)].add(cid)
+    return {k: next(iter(v)) for k, v in ids.items() if len(v) == 1}
