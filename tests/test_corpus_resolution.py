@@ -77,3 +77,31 @@ def test_longest_chain_survives_mutual_citations() -> None:
     d = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "b"), ("c", "d")])
     chain = longest_chain(d)
     assert chain[0] == "a" and chain[-1] == "d"
+
+
+def _doc(text: str):
+    from pipeline.blocks import Block, Ingested
+    from pipeline.normalize import assemble
+
+    return assemble(Ingested("x.txt", "text", "0", [Block("paragraph", text)]))
+
+
+def test_a_pinpoint_ends_a_law_name() -> None:
+    from models.record import Metadata
+    from pipeline.citations import find_citations
+
+    doc = _doc("Căn cứ Luật Thuế giá trị gia tăng và Điều 4 Nghị định số 181/2025/NĐ-CP của Chính phủ;")
+    found = [(c.doc_type, c.name or c.symbol) for c in find_citations(doc, Metadata(), [])]
+    assert found == [("Luật", "Luật Thuế giá trị gia tăng"), ("Nghị định", "181/2025/NĐ-CP")]
+
+
+def test_corpus_document_id_wins_for_its_symbol() -> None:
+    """A law cited by its bare symbol meets the law's record, whose id is built from its name."""
+    from pipeline.citations import resolve_corpus
+    from pipeline.extract import extract_doc, extract_file
+
+    law = extract_file(LEGAL / "luat-63-2025-qh15.txt")
+    citing = extract_doc(_doc("Căn cứ Luật số 63/2025/QH15; thực hiện theo 63/2025/QH15."))
+    resolve_corpus([law, citing])
+    assert law.metadata.canonical_id
+    assert {c.target_id for c in citing.citations} == {law.metadata.canonical_id}
