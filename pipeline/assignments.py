@@ -30,7 +30,7 @@ from pipeline.bodies import (
     scan_body,
     split_bodies,
 )
-from pipeline.sections import section_at
+from pipeline.sections import SectionIndex, section_at, section_index
 
 _ASSIGN_PART = re.compile(r"PHÂN CÔNG|TỔ CHỨC THỰC HIỆN|TRÁCH NHIỆM THỰC HIỆN|NHIỆM VỤ CỦA CÁC", re.I)
 _PART_LINE = re.compile(r"^[#*_\s]*(?P<label>[IVX]{1,5})\s*\.\s*(?P<rest>\S.*)$")
@@ -82,10 +82,16 @@ def body_end(doc: Doc) -> int:
 
 
 def closing_span(doc: Doc) -> tuple[int, int]:
-    """The Nơi nhận and signature stretch: from 'Nơi nhận' to an appendix (schedule table) or the end."""
-    start = body_end(doc)
-    m = _APPENDIX.search(doc.text, start)
-    return start, (m.start() if m else len(doc.text))
+    """The Nơi nhận and signature stretch: from 'Nơi nhận' to an appendix (schedule table) or the end.
+
+    Read once per document: the deadline, target and assignment stages all leave it out.
+    """
+    span = doc.derived.get("closing_span")
+    if span is None:
+        start = body_end(doc)
+        m = _APPENDIX.search(doc.text, start)
+        span = doc.derived["closing_span"] = (start, (m.start() if m else len(doc.text)))
+    return span
 
 
 _REVIEW_PART = re.compile(r"KẾT QUẢ|ĐÁNH GIÁ|TÌNH HÌNH|THỰC TRẠNG|TỔNG KẾT|Kết quả|Đánh giá|Tình hình")
@@ -106,7 +112,16 @@ def review_spans(doc: Doc, items: list[Item]) -> list[tuple[int, int]]:
 
 
 def outline(doc: Doc, sections: list[Section]) -> list[Item]:
-    """Parts, items and points in text order."""
+    """Parts, items and points in text order (read once per document and section list)."""
+    cached = doc.derived.get("outline")
+    if cached is not None and cached[0] is sections and cached[1] == len(sections):
+        return list(cached[2])
+    items = _outline(doc, sections)
+    doc.derived["outline"] = (sections, len(sections), items)
+    return list(items)
+
+
+def _outline(doc: Doc, sections: list[Section]) -> list[Item]:
     text = doc.text
     if sections:
         items = []
@@ -151,7 +166,7 @@ def outline(doc: Doc, sections: list[Section]) -> list[Item]:
     return items
 
 
-def path_at(items: list[Item], sections: list[Section], offset: int) -> str | None:
+def path_at(items: list[Item], sections: list[Section] | SectionIndex, offset: int) -> str | None:
     """Path of the innermost item holding `offset`."""
     if sections:
         s = section_at(sections, offset)
@@ -167,29 +182,42 @@ def path_at(items: list[Item], sections: list[Section], offset: int) -> str | No
 # Finding mentions
 # ---------------------------------------------------------------------------
 
+# Each trigger must start a word. The first four leave that test to `_starts_word`, as a
+# leading `\b` would keep the regex engine from scanning for the first letters (several
+# times slower); none of them can hold another match's start, so no match is lost.
 _TRIGGERS: tuple[tuple[re.Pattern[str], Role], ...] = (
-    (re.compile(r"\b(?:Giao|giao)\s+(?=\S)"), "lead"),
-    (re.compile(r"\b(?:Yêu cầu|yêu cầu)\s+(?=\S)"), "lead"),
-    (re.compile(r"\b(?:Đề nghị|đề nghị)\s+(?=\S)"), "requested"),
+    (re.compile(r"(?:Giao|giao)\s+(?=\S)"), "lead"),
+    (re.compile(r"(?:Yêu cầu|yêu cầu)\s+(?=\S)"), "lead"),
+    (re.compile(r"(?:Đề nghị|đề nghị)\s+(?=\S)"), "requested"),
     (
-        re.compile(r"\b(?:[Pp]hối hợp)(?:\s+(?:chặt chẽ|tốt|thực hiện|triển khai))?\s+(?:với\s+)?(?=\S)"),
+        re.compile(r"(?:[Pp]hối hợp)(?:\s+(?:chặt chẽ|tốt|thực hiện|triển khai))?\s+(?:với\s+)?(?=\S)"),
         "support",
     ),
-    (re.compile(r"\bphối hợp giữa\s+[^,;.]{3,80}?\s+với\s+(?=\S)"), "support"),
+    # '\b' + 'phối' written as 'p' then a look back (the same test) so the engine scans for 'p'
+    (re.compile(r"p(?<!\w\w)hối hợp giữa\s+[^,;.]{3,80}?\s+với\s+(?=\S)"), "support"),
 )
 _CITED_CONTEXT = re.compile(
     r"(?:Chương trình|Kế hoạch|Quy chế|Nghị quyết liên tịch)(?:\s+phối hợp)?\s*(?:số\s*\S+\s*)?$"
 )
-_SENTENCE_START = re.compile(
-    r"(?:^|(?<=[.;!?…])\s+|(?<=\n)|(?<=^- )|(?<=\n- ))(?:-\s*)?(?:Năm\s+\d{4},?\s+)?", re.M
-)
+# A line start, spaces after a sentence's end, or after a dash opening a line ('^' is any line start).
+_SENTENCE_START = re.compile(r"(?:^|(?<=[.;!?…])\s+|(?<=^- ))(?:-\s*)?(?:Năm\s+\d{4},?\s+)?", re.M)
 _NOT_ACTION = re.compile(r"\s*(?:đã|là|được|của|về|thì|cũng)\b")
+
+
+def _starts_word(text: str, pos: int) -> bool:
+    """Whether a word starts at `pos` (what `\\b` tests before a letter)."""
+    if pos == 0:
+        return True
+    c = text[pos - 1]
+    return not (c.isalnum() or c == "_")
 
 
 def _after_break(text: str, pos: int) -> bool:
     """Whether `pos` follows a real sentence break, not a line wrapped inside a sentence."""
-    before = text[:pos].rstrip(" -")
-    return not before or before[-1] in '.:;!?…)"”*' or text[pos : pos + 2] == "- "
+    j = pos  # the end of text[:pos].rstrip(" -"), found without copying the text before `pos`
+    while j > 0 and text[j - 1] in " -":
+        j -= 1
+    return j == 0 or text[j - 1] in '.:;!?…)"”*' or text[pos : pos + 2] == "- "
 
 
 def _sentence(text: str, pos: int, limit: int = 240) -> str:
@@ -324,7 +352,7 @@ class _Scan:
     """What every mention finder needs: the doc, its outline and the stretches to leave out."""
 
     doc: Doc
-    sections: list[Section]
+    sections: SectionIndex
     items: list[Item]
     skip: list[tuple[int, int]]
 
@@ -340,7 +368,7 @@ def _find_mentions(doc: Doc, metadata: Metadata, sections: list[Section]) -> lis
     items = outline(doc, sections)
     skip = [(b.start, b.end) for b in doc.blocks if b.kind in _SKIP_KINDS]
     skip.append(closing_span(doc))
-    scan = _Scan(doc, sections, items, skip)
+    scan = _Scan(doc, section_index(doc, sections), items, skip)
     assign_parts = [
         it for it in items if it.kind == "part" and _ASSIGN_PART.search(text[it.start : it.heading_end])
     ]
@@ -383,7 +411,7 @@ def _trigger_mentions(scan: _Scan) -> list[Mention]:
     out: list[Mention] = []
     for pattern, role in _TRIGGERS:
         for m in pattern.finditer(text):
-            if scan.skipped(m.start()):
+            if not _starts_word(text, m.start()) or scan.skipped(m.start()):
                 continue
             if role == "support" and _CITED_CONTEXT.search(text[max(0, m.start() - 60) : m.start()]):
                 continue  # the parties of a cited 'Chương trình phối hợp giữa X với Y'
@@ -446,6 +474,7 @@ _SUPPORT_COL = re.compile(r"phối hợp", re.I)
 def _table_mentions(doc: Doc, items: list[Item], sections: list[Section]) -> list[Mention]:
     """Bodies in the 'Cơ quan chủ trì' / 'Cơ quan phối hợp' columns of schedule tables."""
     out: list[Mention] = []
+    index = section_index(doc, sections)
     for block in doc.blocks_of("table"):
         rows = block.rows or []
         if len(rows) < 2:
@@ -472,7 +501,7 @@ def _table_mentions(doc: Doc, items: list[Item], sections: list[Section]) -> lis
                 if at < 0:
                     continue
                 out += _mentions_in_phrase(
-                    doc, at, at + len(row[j]), role, False, task, path_at(items, sections, at), column=True
+                    doc, at, at + len(row[j]), role, False, task, path_at(items, index, at), column=True
                 )
                 cursor = at
     return out

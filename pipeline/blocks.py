@@ -78,6 +78,9 @@ class Doc:
     stamped: Any = None  # number and day stamped by an e-signing system, when read
     ocr_pages: list[int] = field(default_factory=list)
     ocr_confidence: float | None = None
+    # Views several stages read (printed lines, body bounds), computed once by their
+    # module: a Doc is not changed after normalize.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def blocks_of(self, *kinds: str) -> list[PlacedBlock]:
         return [b for b in self.blocks if b.kind in kinds]

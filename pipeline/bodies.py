@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.vocab import by_first_letter
+
 _DATA = Path(__file__).parent / "data"
 _WORD = r"[^\W\d_][\w&]*"
 # Words after which a name cannot continue: a verb or a preposition starting the predicate.
@@ -127,7 +129,7 @@ def _starts_with_word(text: str, pos: int, word: str, *, fold: bool = False) -> 
 def _head_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     v = vocab()
     end = r"(?![\w&])"
-    exact = re.compile("(?:" + "|".join(map(re.escape, v.heads)) + ")" + end)
+    exact = re.compile("(?:" + by_first_letter("|".join(map(re.escape, v.heads))) + ")" + end)
     folded = re.compile("(?:" + "|".join(map(re.escape, v.heads_lower)) + ")" + end, re.I)
     return exact, folded
 
@@ -186,6 +188,36 @@ def scan_body(text: str, pos: int, limit: int | None = None) -> tuple[int, int] 
     return pos, end
 
 
+def _words_at(words: list[str]) -> re.Pattern[str]:
+    """`_starts_with_word` for a list of words in one regex: `.match(text, pos)` gives the first
+    of `words` (in list order) printed at `pos` as a whole word, as a loop over them would."""
+    if not words:
+        return re.compile(r"(?!)")
+    return re.compile("(?:" + "|".join(re.escape(w) + r"(?![^\W_]|&)" for w in words) + ")")
+
+
+@dataclass(frozen=True)
+class _ContinuingWords:
+    lower_name_words: re.Pattern[str]  # lowercase name words and levels that go on a name ('và' aside)
+    stop: re.Pattern[str]  # STOP_WORDS
+    not_a_syllable: re.Pattern[str]  # STOP_WORDS, levels, name words
+
+
+_CONTINUING: dict[int, tuple[Vocab, _ContinuingWords]] = {}
+
+
+def _continuing_words(v: Vocab) -> _ContinuingWords:
+    got = _CONTINUING.get(id(v))
+    if got is None or got[0] is not v:
+        words = _ContinuingWords(
+            _words_at([p for p in (*v.name_words, *v.levels) if p[0].islower() and p != "và"]),
+            _words_at(list(STOP_WORDS)),
+            _words_at([*STOP_WORDS, *v.levels, *v.name_words]),
+        )
+        got = _CONTINUING[id(v)] = (v, words)
+    return got[1]
+
+
 def _continuation(text: str, end: int, limit: int, v: Vocab) -> int | None:
     """End of the name if the next word continues it, else None."""
     m = _DASH.match(text, end, limit)
@@ -205,10 +237,10 @@ def _continuation(text: str, end: int, limit: int, v: Vocab) -> int | None:
     start = m.end()
     if start >= limit:
         return None
-    for phrase in (*v.name_words, *v.levels):
-        if phrase[0].islower() and _starts_with_word(text, start, phrase) and phrase != "và":
-            return start + len(phrase)
-    if any(_starts_with_word(text, start, s) for s in STOP_WORDS):
+    words = _continuing_words(v)
+    if named := words.lower_name_words.match(text, start):
+        return named.end()
+    if words.stop.match(text, start):
         return None
     if _starts_with_word(text, start, "và"):
         after = start + 3
@@ -234,9 +266,7 @@ def _word_end(text: str, start: int, limit: int, v: Vocab) -> int | None:
         tail
         and not word[0].isdigit()
         and not (word.isupper() and len(word) > 1)
-        and not any(
-            _starts_with_word(text, tail.start(1), s) for s in (*STOP_WORDS, *v.levels, *v.name_words)
-        )
+        and not _continuing_words(v).not_a_syllable.match(text, tail.start(1))
     ):
         return tail.end()
     return w.end()
@@ -311,6 +341,7 @@ def is_body(name: str, *, heading: bool = False, column: bool = False) -> bool:
 _LEVEL_BOUND = {"Sở": ("tỉnh", "thành phố"), "Phòng": ("huyện", "quận", "thị xã", "thành phố")}
 
 
+@lru_cache(maxsize=16384)  # a body is named again and again; each call runs every abbreviation pattern
 def canonical(name: str, place: str | None = None, level_hint: str | None = None) -> str:
     """Abbreviations expanded and the administrative level made explicit with the place.
 
@@ -335,6 +366,7 @@ def canonical(name: str, place: str | None = None, level_hint: str | None = None
     return out
 
 
+@lru_cache(maxsize=16384)
 def body_key(name: str) -> str:
     """A comparison key: canonical form, case and punctuation folded, leading 'các' dropped."""
     s = canonical(name).lower()

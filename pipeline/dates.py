@@ -164,9 +164,23 @@ _DIGIT_RUN = re.compile(r"\d[\d/.\-–\s]*")
 _WINDOW_MARGIN = 30  # longer than any context a date pattern reads around its digits
 
 
+_LAST_WINDOWS: list[tuple[str, list[tuple[int, int]]]] = []
+
+
 def digit_windows(text: str) -> list[tuple[int, int]]:
     """Stretches of `text` around its digits: every pattern but the digit-free ones needs a digit,
-    and scanning only these stretches is several times faster than scanning the whole text."""
+    and scanning only these stretches is several times faster than scanning the whole text.
+
+    The deadline and target stages both ask for the same text's windows: the last answer is kept.
+    """
+    if _LAST_WINDOWS and _LAST_WINDOWS[0][0] is text:
+        return list(_LAST_WINDOWS[0][1])
+    out = _digit_windows(text)
+    _LAST_WINDOWS[:] = [(text, out)]
+    return list(out)
+
+
+def _digit_windows(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for m in _DIGIT_RUN.finditer(text):
         a, b = max(0, m.start() - _WINDOW_MARGIN), min(len(text), m.end() + _WINDOW_MARGIN)
@@ -175,6 +189,23 @@ def digit_windows(text: str) -> list[tuple[int, int]]:
         else:
             out.append((a, b))
     return out
+
+
+def windows_with(
+    text: str, windows: list[tuple[int, int]], needle: str | re.Pattern[str]
+) -> list[tuple[int, int]]:
+    """The windows holding `needle` (a string, or a pattern that each match of the scanning
+    pattern consumes): a pattern that cannot match without it need not scan the others."""
+    if isinstance(needle, str):
+        return [(a, b) for a, b in windows if text.find(needle, a, b) >= 0]
+    return [(a, b) for a, b in windows if needle.search(text, a, b)]
+
+
+# What some period patterns cannot match without (each consumes it), to pick their windows.
+_MONTH_WORD = re.compile("tháng", re.I)
+_YEAR_WORD = re.compile("năm", re.I)
+_DATE_NEEDLE = re.compile(r"tháng|\d\s*[/.\-]\s*\d", re.I)
+_RANGE_NEEDLE = re.compile("[-–]|đến", re.I)
 
 
 def scan_windows(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> list[re.Match[str]]:
@@ -192,7 +223,9 @@ def find_periods(text: str, default_year: int | None = None) -> list[FoundPeriod
     windows = digit_windows(text)
     dates = [
         d
-        for d in (_from_match(m, default_year) for m in scan_windows(DATE_RE, text, windows))
+        for d in (
+            _from_match(m, default_year) for m in scan_windows(DATE_RE, text, windows_with(text, windows, _DATE_NEEDLE))
+        )
         if d is not None
     ]
     used: set[int] = set()
@@ -210,7 +243,8 @@ def find_periods(text: str, default_year: int | None = None) -> list[FoundPeriod
                     continue
         form = "date" if d.day is not None else "month"
         found.append(FoundPeriod(d.start, d.end, form, d.value, d.year_printed, (d,)))
-    for m in scan_windows(_TIGHT_SPAN_RE, text, windows):
+    slashed = windows_with(text, windows, "/")
+    for m in scan_windows(_TIGHT_SPAN_RE, text, slashed):
         y2 = int(m["y2"])
         first = FoundDate(
             m.start(),
@@ -225,7 +259,7 @@ def find_periods(text: str, default_year: int | None = None) -> list[FoundPeriod
         value = _span_of(first, second)
         if value:
             found.append(FoundPeriod(m.start(), m.end(), "span", value, True))
-    for m in scan_windows(_MONTH_RANGE_RE, text, windows):
+    for m in scan_windows(_MONTH_RANGE_RE, text, windows_with(text, windows, _RANGE_NEEDLE)):
         y = int(m["y"])
         a, b = int(m["m1"]), int(m["m2"])
         if a < b:
@@ -239,7 +273,7 @@ def find_periods(text: str, default_year: int | None = None) -> list[FoundPeriod
         if y is not None:
             value = f"{y:04d}-01/{y:04d}-06" if m["h"].lower() == "đầu" else f"{y:04d}-07/{y:04d}-12"
             found.append(FoundPeriod(m.start(), m.end(), "half", value, m["y"] is not None))
-    for m in scan_windows(_YEAR_LIMIT_RE, text, windows):
+    for m in scan_windows(_YEAR_LIMIT_RE, text, windows_with(text, windows, _YEAR_WORD)):
         found.append(FoundPeriod(m.start("y") - 4, m.end(), "year", m["y"], True))
     for m in _QUARTER_RE.finditer(text):
         y = int(m["y"]) if m["y"] else default_year
@@ -252,12 +286,12 @@ def find_periods(text: str, default_year: int | None = None) -> list[FoundPeriod
                 m["y"] is not None,
             )
         )
-    for m in scan_windows(_MONTH_RE, text, windows):
+    for m in scan_windows(_MONTH_RE, text, windows_with(text, windows, _MONTH_WORD)):
         y = int(m["y"]) if m["y"] else default_year
         value = month_value(int(m["m"]), y)
         if value:
             found.append(FoundPeriod(m.start(), m.end(), "month", value, m["y"] is not None))
-    for m in scan_windows(_MONTH_YEAR_RE, text, windows):
+    for m in scan_windows(_MONTH_YEAR_RE, text, slashed):
         found.append(FoundPeriod(m.start(), m.end(), "month", month_value(int(m["m"]), int(m["y"])), True))
     return _longest_first(found)
 

@@ -18,6 +18,7 @@ from models.record import Citation, Deadline, DeadlineKind, Metadata, Section
 from pipeline.assignments import closing_span, outline, path_at, review_spans
 from pipeline.blocks import Doc
 from pipeline.dates import FoundPeriod, find_periods
+from pipeline.sections import section_index
 
 _YEAR = re.compile(r"\bnăm\s+((?:19|20)\d\d)\b")
 _BY_DATE = re.compile(
@@ -26,10 +27,15 @@ _BY_DATE = re.compile(
 _RECURRING = re.compile(
     r"\b(?:định kỳ|hằng|hàng)\s+(?:\d+\s+)?(?:ngày|tuần|tháng|quý|năm|kỳ)\b|\bđịnh kỳ\b", re.I
 )
+# 'định kỳ', 'hằng tháng', '02 lần/năm' at a word start. The first letter is read first, so the
+# regex engine scans for it; the look-backs then test what '\b' before it would have.
+_RECUR_UNIT = r"(?:ngày|tuần|tháng|quý|năm)"
 _RECUR_ONLY = re.compile(
-    r"\b(?:[Đđ]ịnh kỳ\s+)?[Hh][ằà]ng\s+(?:ngày|tuần|tháng|quý|năm)\b"
-    r"|\b[Đđ]ịnh kỳ(?:\s+(?:\d+|sáu|ba)\s+tháng)?"
-    r"|\b\d+\s+[\w ]{1,20}?/\s*(?:[Qq]uý|[Tt]háng|[Nn]ăm|[Tt]uần)\b"
+    r"[ĐđHh\d](?:"
+    rf"(?<=[Đđ])(?<!\w\w)ịnh kỳ\s+[Hh][ằà]ng\s+{_RECUR_UNIT}\b"
+    rf"|(?<=[Hh])(?<!\w\w)[ằà]ng\s+{_RECUR_UNIT}\b"
+    r"|(?<=[Đđ])(?<!\w\w)ịnh kỳ(?:\s+(?:\d+|sáu|ba)\s+tháng)?"
+    r"|(?<=\d)(?<!\w\w)\d*\s+[\w ]{1,20}?/\s*(?:[Qq]uý|[Tt]háng|[Nn]ăm|[Tt]uần)\b)"
 )
 _EFFECTIVE = re.compile(r"(?:hiệu lực(?:\s+thi hành)?|áp dụng)(?:\s+kể)?\s+từ(?:\s+ngày)?\s*$", re.I)
 _STAMP = re.compile(r"(?:đến|Đến|ĐẾN)\s*(?:ngày)?\s*[:|]\s*\|?\s*$")
@@ -134,6 +140,7 @@ def find_deadlines(
     text = doc.text
     year = plan_year(doc, metadata)
     items = outline(doc, sections)
+    index = section_index(doc, sections)
     cited = [(c.start, c.end) for c in citations]
     skip = [
         (b.start, b.end) for b in doc.blocks if b.kind in ("footnote", "stamp", "header_left", "header_right")
@@ -155,7 +162,7 @@ def find_deadlines(
                 kind=_kind(doc, p, sentence),
                 value=p.value,
                 task=sentence[:300] or None,
-                section=path_at(items, sections, p.start),
+                section=path_at(items, index, p.start),
                 year_inferred=not p.year_printed,
                 start=p.start,
                 end=p.end,
@@ -174,7 +181,7 @@ def find_deadlines(
                 kind="recurring",
                 value=None,
                 task=text[a:b].strip()[:300] or None,
-                section=path_at(items, sections, m.start()),
+                section=path_at(items, index, m.start()),
                 start=m.start(),
                 end=m.end(),
                 page=doc.page_at(m.start()),

@@ -318,11 +318,21 @@ def body_bounds(doc: Doc) -> tuple[int, int]:
     lines = doc_lines(doc)
     if not lines:
         return 0, len(doc.text)
-    header = read_header(lines)
-    _, _, end_line = _closing(lines, header)
+    header, (_, _, end_line) = _header_and_closing(doc, lines)
     start = lines[header.body_line].start if header.body_line < len(lines) else len(doc.text)
     end = lines[end_line].start if end_line < len(lines) else len(doc.text)
     return start, max(start, end)
+
+
+def _header_and_closing(
+    doc: Doc, lines: list[Line]
+) -> tuple[Header, tuple[SignatureBlock | None, int | None, int]]:
+    """The header and closing of `doc`, read once: the metadata and the section readers both need them."""
+    cached = doc.derived.get("header_and_closing")
+    if cached is None:
+        header = read_header(lines)
+        cached = doc.derived["header_and_closing"] = (header, _closing(lines, header))
+    return cached
 
 
 def _closing(lines: list[Line], header: Header) -> tuple[SignatureBlock | None, int | None, int]:
@@ -351,10 +361,9 @@ def extract_metadata(doc: Doc) -> tuple[Metadata, list[str]]:
     lines = doc_lines(doc)
     if not lines:
         return Metadata(), ["The document has no text: no header could be read."]
-    h = read_header(lines)
+    h, (sig, label, end_line) = _header_and_closing(doc, lines)
     warnings: list[str] = []
     hi = copy_block_start(lines, h.body_line) or len(lines)
-    sig, label, end_line = _closing(lines, h)
     recipients: list[str] = []
     if label is not None:
         recipients, _ = read_recipients(

@@ -58,10 +58,11 @@ def strip_motto(text: str, pending: list[str]) -> tuple[str, list[str], bool]:
     text = re.sub(r"\s+", " ", text).strip()
     # a motto cut by a column edge: 'HỘI CỰU CHIẾN BINH VIỆT CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT'
     for _, words in _motto_res():
+        folded = fold(text)
         for k in range(len(words) - 1, 2, -1):
-            head = " ".join(words[:k])
-            idx = fold(text).rfind(fold(head))
-            if idx >= 0 and fold(text).endswith(fold(head)):
+            head = fold(" ".join(words[:k]))
+            idx = folded.rfind(head)
+            if idx >= 0 and folded.endswith(head):
                 text = text[:idx].rstrip()
                 pending = words[k:]
                 party = party or fold(words[0]) == "đảng"

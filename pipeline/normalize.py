@@ -16,8 +16,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from underthesea.pipeline.text_normalize import token_normalize
-
 from pipeline.blocks import Block, Doc, Ingested, PlacedBlock
 
 _CLUSTER = re.compile(r".[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*", re.S)
@@ -37,6 +35,9 @@ _FOLD_RE = re.compile(r"^ +| +$| (?= )|\A\n+|\n+\Z|\n(?=\n)", re.M)
 
 @lru_cache(maxsize=65536)
 def _tone(word: str) -> str:
+    # imported here: loading underthesea takes a good part of a second, and most texts never get here
+    from underthesea.pipeline.text_normalize import token_normalize
+
     out = token_normalize(word)
     return out if len(out) == len(word) else word
 

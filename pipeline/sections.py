@@ -11,6 +11,7 @@ text, not a section), the check legal parsers use to tell structure from prose.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -37,6 +38,10 @@ _NUMBERED = re.compile(
 )
 _LETTERED = re.compile(r"^(?P<label>[a-zđ])\s*(?P<punct>[).])\s*(?P<rest>\S.*)$")
 
+_DIGITS = re.compile(r"\d+")
+_PROSE_AFTER_NUMBER = re.compile(r"\d|(?:năm|tháng|ngày)\b")  # '5 năm', '2.000 người': a number in prose
+_SENTENCE_INSIDE = re.compile(r"\.\s+\S")
+_CLAUSE_END = re.compile(r"(?<=[^\d\s])[.;:](?:\s|$)")
 _ATTACHED = re.compile(r"\(\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\b")
 _KIND_WORD = {"phần": "phan", "chương": "chuong", "mục": "muc", "phụ lục": "phu_luc"}
 # Rank: a section nests under the nearest open section of lower rank.
@@ -109,7 +114,7 @@ def _ordinal(m: _Marker) -> int | None:
         return LETTERS.index(last) + 1 if last in LETTERS else None
     if m.kind == "letter_part":
         return ord(last) - ord("A") + 1
-    digits = re.match(r"\d+", last)
+    digits = _DIGITS.match(last)
     return int(digits.group()) if digits else None
 
 
@@ -146,7 +151,7 @@ def _marker_of(line: Line) -> _Marker | None:
         if m.group("punct") not in (".", ")", "-") and "." not in label:
             return None  # '5 năm' is a number in prose; a bare item number needs '.' or ')'
         rest = m.group("rest") or ""
-        if re.match(r"^\d", rest) or re.match(r"^(?:năm|tháng|ngày)\b", rest):
+        if _PROSE_AFTER_NUMBER.match(rest):
             return None
         if m.group("punct") == ")" and "." not in label:
             return _Marker("item_paren", label, rest, line)
@@ -166,10 +171,10 @@ def _heading(m: _Marker) -> str:
     rest = m.rest.strip()
     if not rest:
         return ""
-    short_line = len(rest) <= 160 and not rest.endswith((".", ";", ":")) and not re.search(r"\.\s+\S", rest)
+    short_line = len(rest) <= 160 and not rest.endswith((".", ";", ":")) and not _SENTENCE_INSIDE.search(rest)
     if m.line.kind == "heading" and len(rest) <= 300 or short_line:
         return rest.rstrip(" .:;")
-    first = re.split(r"(?<=[^\d\s])[.;:](?:\s|$)", rest, maxsplit=1)[0]
+    first = _CLAUSE_END.split(rest, maxsplit=1)[0]
     return first.strip()[:300]
 
 
@@ -259,7 +264,7 @@ def find_sections(doc: Doc, metadata: Metadata) -> list[Section]:
         m = _marker(ln)
         if m is None or m.rest.lstrip().startswith("|"):
             continue  # a table row printed as text ('1. | Nội khoa')
-        in_appendix = in_appendix or m.kind == "phu_luc" or any(a < i for a in attachments)
+        in_appendix = in_appendix or m.kind == "phu_luc" or bool(attachments) and attachments[0] < i
         if ln.start >= body_end and not in_appendix:
             continue  # after the signature only appendices and attached texts carry sections
         cands.append((i, m))
@@ -338,10 +343,69 @@ def _close(sections: list[Section], text: str, body_end: int) -> None:
         finish(s, len(text))
 
 
-def section_at(sections: list[Section], offset: int) -> Section | None:
+def section_at(sections: list[Section] | SectionIndex, offset: int) -> Section | None:
     """The innermost section holding `offset`."""
+    if isinstance(sections, SectionIndex):
+        return sections.at(offset)
     best = None
     for s in sections:
         if s.start <= offset < s.end and (best is None or s.level > best.level):
             best = s
     return best
+
+
+class SectionIndex:
+    """`section_at` for many offsets of one document, in logarithmic rather than linear time.
+
+    The sections `find_sections` gives are in text order and nest (a section lies
+    inside its parent, deeper ones have higher levels), so the innermost section
+    holding an offset is the last one starting at or before it, or the nearest of
+    its ancestors that reaches past it. A list that does not nest that way is
+    searched section by section, as `section_at` does.
+    """
+
+    def __init__(self, sections: list[Section]) -> None:
+        self.sections = sections
+        self.size = len(sections)
+        self._starts = [s.start for s in sections]
+        self._up = _enclosing(sections)
+
+    def __bool__(self) -> bool:
+        return bool(self.sections)
+
+    def at(self, offset: int) -> Section | None:
+        if self._up is None:
+            return section_at(self.sections, offset)
+        i = bisect_right(self._starts, offset) - 1
+        while i >= 0:
+            if offset < self.sections[i].end:
+                return self.sections[i]
+            i = self._up[i]
+        return None
+
+
+def section_index(doc: Doc, sections: list[Section]) -> SectionIndex:
+    """The `SectionIndex` of a document's sections, built once for the stages that all look them up."""
+    cached = doc.derived.get("section_index")
+    if cached is None or cached.sections is not sections or cached.size != len(sections):
+        cached = doc.derived["section_index"] = SectionIndex(sections)
+    return cached
+
+
+def _enclosing(sections: list[Section]) -> list[int] | None:
+    """For each section the index of the nearest earlier section holding it (-1 for none);
+    None when the sections are not in text order or do not nest with rising levels."""
+    up: list[int] = []
+    open_: list[int] = []
+    prev_start = -1
+    for k, s in enumerate(sections):
+        if s.start < prev_start:
+            return None
+        prev_start = s.start
+        while open_ and sections[open_[-1]].end <= s.start:
+            open_.pop()
+        if open_ and (s.end > sections[open_[-1]].end or s.level <= sections[open_[-1]].level):
+            return None
+        up.append(open_[-1] if open_ else -1)
+        open_.append(k)
+    return up

@@ -19,7 +19,8 @@ from functools import lru_cache
 from models.record import Comparator, Direction, Section, Target
 from pipeline.assignments import closing_span, outline, path_at, review_spans
 from pipeline.blocks import Doc
-from pipeline.dates import digit_windows, scan_windows
+from pipeline.dates import digit_windows, scan_windows, windows_with
+from pipeline.sections import section_index
 
 NUMBER = r"\d+(?:[.,]\d+)?"
 _PERCENT = re.compile(rf"(?<![\w/.,])(?:(?P<lo>{NUMBER})\s*%?\s*(?:-|–|đến)\s*)?(?P<v>{NUMBER})\s*%")
@@ -126,6 +127,7 @@ def _metric(before: str, after: str) -> str | None:
 def find_targets(doc: Doc, sections: list[Section]) -> list[Target]:
     text = doc.text
     items = outline(doc, sections)
+    index = section_index(doc, sections)
     skip = [
         (b.start, b.end) for b in doc.blocks if b.kind in ("footnote", "stamp", "header_left", "header_right")
     ]
@@ -135,7 +137,7 @@ def find_targets(doc: Doc, sections: list[Section]) -> list[Target]:
     prev_end = 0
     candidates: list[tuple[int, int, str, str | None, float | None, str | None]] = []
     windows = digit_windows(text)  # every target has a digit
-    for m in scan_windows(_PERCENT, text, windows):
+    for m in scan_windows(_PERCENT, text, windows_with(text, windows, "%")):
         if m["lo"]:  # 'từ 3-5%': value 3, value_max 5
             candidates.append((m.start(), m.end(), m["lo"], None, parse_number(m["v"]), "%"))
         else:
@@ -184,7 +186,7 @@ def find_targets(doc: Doc, sections: list[Section]) -> list[Target]:
                 unit=unit,
                 direction=_direction(before),
                 baseline=baseline.group(1) if baseline else None,
-                section=path_at(items, sections, num_start),
+                section=path_at(items, index, num_start),
                 start=num_start,
                 end=end,
                 page=doc.page_at(num_start),

@@ -109,3 +109,19 @@ def type_for_code(code: str, party: bool = False) -> str | None:
 def issuer_codes() -> dict[str, dict[str, str]]:
     data = load("issuer_codes.json")
     return {"state": data["state"], "party": data["party"]}
+
+
+def by_first_letter(alternation: str) -> str:
+    """A flat alternation of phrases regrouped under their first letters (`Kế hoạch|Kết luận|Luật`
+    -> `K(?:ế hoạch|ết luận)|L(?:uật)`): the regex engine then tests a position's letter once
+    instead of once per phrase. Phrases with different first letters never match at the same
+    place (in a pattern without the IGNORECASE flag), and each group keeps its phrases in order,
+    so every match is the same."""
+    if "(" in alternation or "\\|" in alternation:
+        return alternation  # not a flat list of phrases
+    groups: dict[str, list[str]] = {}
+    for phrase in alternation.split("|"):
+        if not phrase or phrase[0] == "\\":
+            return alternation
+        groups.setdefault(phrase[0], []).append(phrase[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())

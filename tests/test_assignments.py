@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models.record import Metadata
-from pipeline.assignments import find_assignments
-from pipeline.bodies import canonical, is_body, scan_body, split_bodies
+from pipeline.assignments import _starts_word, find_assignments
+from pipeline.bodies import _starts_with_word, _words_at, canonical, is_body, scan_body, split_bodies
 from pipeline.ingest import ingest_bytes
 from pipeline.normalize import assemble
 
@@ -210,3 +210,21 @@ def test_no_exception_on_directive_like_text(text):
     record = extract_doc(raw_doc(text))
     for item in (*record.deadlines, *record.targets):
         assert all(0 <= i < len(record.assignments) for i in item.assignments)
+
+
+def test_a_trigger_must_start_a_word() -> None:
+    text = "1. Giao Công an tỉnh chủ trì tổ chức kiểm tra.\n2. Việc bàngiao Sở Y tế được thực hiện."
+    found = find_assignments(raw_doc(text), Metadata(), [])
+    assert [a.body for a in found] == ["Công an tỉnh"]
+    assert _starts_word("xGiao", 0) and not _starts_word("xGiao", 1) and _starts_word("(Giao", 1)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["và ", "các ", "tỉnh", "xã", "xã hội", "&", "_", "1", " ", "a"]), max_size=8).map("".join))
+def test_word_list_pattern_finds_the_first_word_the_loop_would(text: str) -> None:
+    words = ["xã hội", "tỉnh", "xã", "các", "và"]
+    pattern = _words_at(words)
+    for pos in range(len(text) + 1):
+        first = next((w for w in words if _starts_with_word(text, pos, w)), None)
+        m = pattern.match(text, pos)
+        assert (m.group() if m else None) == first

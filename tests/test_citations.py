@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from models.record import Citation, Metadata, Record, Section, Source
 from pipeline.blocks import Doc, PlacedBlock
 from pipeline.citations import canonical_id_for, find_citations, resolve_corpus
-from pipeline.citations.symbols import symbol_from_text, symbol_key
+from pipeline.citations.symbols import END, NUMBER, SYMBOL_RE, SYMBOL_TAIL, symbol_from_text, symbol_key
+from pipeline.vocab import by_first_letter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -478,3 +479,27 @@ def test_time_is_linear_on_adversarial_repeats(unit: str, size: int) -> None:
     small = unit * (size // 8 // len(unit))
     large = unit * (size // len(unit))
     assert _cost(large) / _cost(small) < 24
+
+
+def test_phrases_grouped_by_first_letter() -> None:
+    assert by_first_letter(r"Kế\s+hoạch|Kết\s+luận|Luật") == r"K(?:ế\s+hoạch|ết\s+luận)|L(?:uật)"
+    assert by_first_letter("a|(b)") == "a|(b)"  # not a flat list: left alone
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from(["Kế hoạch", "Kết luận", "Kế", "Luật", "luật", "Kế hoạch số", " ", "x", "\n"]), max_size=8).map("".join))
+def test_grouped_phrases_match_as_the_flat_list(text: str) -> None:
+    phrases = ["Kế hoạch số", "Kết luận", "Kế hoạch", "Luật", "luật", "Kế"]
+    flat = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    spans = [(m.span(), m.group()) for m in re.finditer(rf"(?:{flat})(?!\w)", text)]
+    assert [(m.span(), m.group()) for m in re.finditer(rf"(?:{by_first_letter(flat)})(?!\w)", text)] == spans
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["12", "5", "/", "-", "QĐ", "UBND", "2024", "a", ".", " ", "\n", "x"]), max_size=10).map("".join))
+def test_symbol_pattern_as_with_a_look_behind_first(text: str) -> None:
+    """SYMBOL_RE tests the character before the number after its first digit: the same matches."""
+    before_first = re.compile(rf"(?<![\w/.\-])(?P<num>{NUMBER}){SYMBOL_TAIL}{END}")
+    assert [(m.span(), m.groupdict()) for m in SYMBOL_RE.finditer(text)] == [
+        (m.span(), m.groupdict()) for m in before_first.finditer(text)
+    ]

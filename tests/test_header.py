@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.blocks import Block, Doc, Ingested
+from pipeline.doclines import _strip_markup, all_caps, doc_lines, is_caps, letter_cases
 from pipeline.extract import extract_file
 from pipeline.header import extract_metadata
 from pipeline.normalize import assemble
@@ -632,3 +634,47 @@ def test_e_signed_blanks_filled_from_the_signing_stamp() -> None:
     assert (meta.number, meta.symbol, meta.issued_date) == ("173", "173/KH-UBND", "2026-04-28")
     assert meta.number_stamped and meta.date_stamped
     assert meta.signed_at == "2026-04-28T15:19:01+07:00"
+
+
+# ---------------------------------------------------------------- printed lines
+
+
+def _caps_by_letter(s: str, min_letters: int = 2) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= min_letters and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+def test_is_caps_examples() -> None:
+    assert is_caps("ỦY BAN NHÂN DÂN TỈNH ĐẮK NÔNG")
+    assert is_caps("BAN CHỈ ĐẠO 138 - Số 12")  # digits and marks are not letters
+    assert not is_caps("Ủy ban nhân dân tỉnh")
+    assert not is_caps("A 1")  # one letter is too few
+    assert is_caps("A 1", min_letters=1)
+    assert letter_cases("Số 5/KH-UBND") == "UlUUUUUU"
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from("aAđĐưỨỦ ǅⅠⒶ中1-.\t"), max_size=30))
+def test_is_caps_counts_letters_as_before(s: str) -> None:
+    assert is_caps(s) == _caps_by_letter(s)
+    assert is_caps(s, 1) == _caps_by_letter(s, 1)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(" \t\u00a0#*_>ab"), max_size=14))
+def test_edge_markup_stripped_like_the_pattern(raw: str) -> None:
+    assert _strip_markup(raw) == re.sub(r"^[\s#*_>]+|[\s*_]+$", "", raw)
+
+
+def test_doc_lines_read_once_per_doc() -> None:
+    doc = doc_of("## **KẾ HOẠCH** ", "Công tác năm 2024")
+    lines = doc_lines(doc)
+    assert [ln.text for ln in lines] == ["KẾ HOẠCH", "Công tác năm 2024"]
+    assert doc_lines(doc) is lines
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from("aAđĐưỨỦ ǅⅠⒶ中1-.\tª\U0001d400"), max_size=20))
+def test_all_caps_means_every_letter_a_capital(s: str) -> None:
+    letters = [c for c in s if c.isalpha()]
+    assert all_caps(s) == (len(letters) >= 2 and all(c.isupper() for c in letters))

@@ -13,7 +13,7 @@ from models.record import Metadata, Section
 from pipeline.blocks import Block, Doc, Ingested
 from pipeline.extract import extract_file
 from pipeline.normalize import assemble
-from pipeline.sections import find_sections, roman_value, section_at
+from pipeline.sections import SectionIndex, find_sections, roman_value, section_at
 
 
 def doc_of(*lines: str, kinds: dict[int, str] | None = None) -> Doc:
@@ -195,6 +195,44 @@ def test_section_at_returns_the_innermost() -> None:
     found = section_at(secs, offset)
     assert found is not None and found.path == "I/1"
     assert section_at(secs, 0) is None
+
+
+def test_section_index_agrees_with_section_at_on_a_tree() -> None:
+    doc = doc_of(
+        *HEAD,
+        "I. MỤC ĐÍCH",
+        "1. Tuyên truyền.",
+        "a) Tại cơ sở.",
+        "b) Tại trường học.",
+        "2. Kiểm tra.",
+        "II. NHIỆM VỤ",
+        "1. Rà soát.",
+        *TAIL,
+    )
+    secs = find_sections(doc, Metadata())
+    index = SectionIndex(secs)
+    assert index._up is not None  # the tree nests: lookups bisect
+    assert [section_at(index, i) for i in range(len(doc.text) + 1)] == [
+        section_at(secs, i) for i in range(len(doc.text) + 1)
+    ]
+    found = index.at(doc.text.index("trường học"))
+    assert found is not None and found.path == "I/1/b"
+
+
+def _section(start: int, end: int, level: int) -> Section:
+    return Section(
+        id=f"s{start}-{end}-{level}", level=level, label="1", heading="", start=start, end=end, kind="item", path="1"
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 15), st.integers(1, 4)), max_size=8))
+def test_section_index_matches_section_at_on_any_list(spans: list[tuple[int, int, int]]) -> None:
+    """Nested lists bisect, others fall back to the scan: the answers are section_at's either way."""
+    secs = [_section(a, a + n, level) for a, n, level in spans]
+    index = SectionIndex(secs)
+    for offset in range(0, 60):
+        assert index.at(offset) is section_at(secs, offset)
 
 
 def test_roman_values() -> None:

@@ -26,7 +26,7 @@ from pipeline.citations.resolve import (
     resolve_document,
 )
 from pipeline.citations.symbols import Symbol, symbol_from_text, symbol_key
-from pipeline.sections import section_at
+from pipeline.sections import section_at, section_index
 
 __all__ = ["canonical_id_for", "find_citations", "resolve_corpus"]
 
@@ -112,7 +112,7 @@ class _Locator:
         self.doc = doc
         self.blocks = doc.blocks
         self.starts = [b.start for b in doc.blocks]
-        self.sections = sections
+        self.sections = section_index(doc, sections)
         self.preamble_end = preamble_end
 
     def block(self, offset: int):

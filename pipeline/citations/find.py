@@ -54,7 +54,7 @@ _BREAK = r"[ \t]{0,3}(?:\n[ \t]{0,3})?"  # spaces, or a line break of the layout
 
 @cache
 def typed_re() -> re.Pattern[str]:
-    types = vocab.doc_type_pattern_cased()
+    types = vocab.by_first_letter(vocab.doc_type_pattern_cased())
     nums = rf"{NUMBER}(?:[ \t]*,[ \t]*{NUMBER}){{0,30}}(?:[ \t]+và[ \t]+{NUMBER})?"
     return re.compile(
         rf"(?={vocab.doc_type_initials()}){WORD_START}(?P<type>{types})(?P<qual>[ \t]+(?:phối[ \t]+hợp|liên[ \t]+ngành|liên[ \t]+tịch|PHỐI[ \t]+HỢP))?"

@@ -31,7 +31,11 @@ SYMBOL_TAIL = (
     rf"(?P<codes>{CODE}(?:{_GAP}(?:{DASH}|/){_GAP}{CODE}){{0,5}})"
 )
 NUMBER = r"\d{1,5}[a-z]?"
-SYMBOL_RE = re.compile(rf"(?<![\w/.\-])(?P<num>{NUMBER}){SYMBOL_TAIL}{END}")
+# NUMBER not glued to a word, a '/', '.' or '-' before it. The test looks back from after the first
+# digit ('(?<![\w/.\-]\d)' there is '(?<![\w/.\-])' before it), so the pattern opens with a digit
+# and the regex engine skips to digits instead of trying every position.
+_FREE_NUMBER = r"\d(?<![\w/.\-]\d)\d{0,4}[a-z]?"
+SYMBOL_RE = re.compile(rf"(?P<num>{_FREE_NUMBER}){SYMBOL_TAIL}{END}")
 _SPLIT_CODES = re.compile(rf"{_GAP}(?:{DASH}|/){_GAP}")
 
 

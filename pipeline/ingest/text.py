@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from pipeline.blocks import Block, Ingested
+from pipeline.doclines import all_caps
 from pipeline.ingest.errors import IngestError
 from pipeline.ingest.legacy import convert_text, decode_legacy_bytes
 
@@ -99,6 +100,7 @@ _SUP = re.compile(r"<sup>\s*([0-9*]+)\s*</sup>")
 _EMPH = re.compile(r"\*{2,3}|_{2,3}|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
 _LINK = re.compile(r"\[([^\]\n]+)\]\((?:mailto:|https?://|www\.)[^)\s]*\)")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+_MARKUP_TOKEN = re.compile(rf"{_SUP.pattern}|{_LINK.pattern}|{_EMPH.pattern}")
 
 
 def is_markdown(text: str) -> bool:
@@ -113,6 +115,8 @@ def _strip_markup(raw: str, offset: int) -> tuple[str, list[int], str | None]:
     Returns the text, its per-character source offsets, and the footnote label
     when the line is a footnote definition (`<sup>n</sup> text` at line start).
     """
+    if "<" not in raw and "[" not in raw and "*" not in raw and "_" not in raw:
+        return raw, list(range(offset, offset + len(raw))), None  # no markup: most lines
     footnote = None
     m = _SUP.match(raw.lstrip())
     if m and raw.lstrip()[m.end() :].strip():
@@ -123,7 +127,7 @@ def _strip_markup(raw: str, offset: int) -> tuple[str, list[int], str | None]:
         raw_start = 0
     b = _Builder()
     pos = raw_start
-    tokens = list(re.finditer(rf"{_SUP.pattern}|{_LINK.pattern}|{_EMPH.pattern}", raw[raw_start:]))
+    tokens = list(_MARKUP_TOKEN.finditer(raw[raw_start:]))
     for t in tokens:
         s, e = raw_start + t.start(), raw_start + t.end()
         if s > pos:
@@ -203,17 +207,17 @@ def starts_sentence(s: str) -> bool:
 
 
 def is_caps_line(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    return all_caps(s)
 
 
 def _starts_block(prev: str, cur: str, short: bool) -> bool:
     """Whether `cur` starts a new paragraph after the wrapped line `prev`."""
     if MARKER.match(cur):
         return True
-    if is_caps_line(prev) != is_caps_line(cur):
+    prev_caps, cur_caps = is_caps_line(prev), is_caps_line(cur)
+    if prev_caps != cur_caps:
         return True
-    if is_caps_line(prev) and is_caps_line(cur):
+    if prev_caps and cur_caps:
         return short  # a wrapped capitals heading continues only after a full line
     return short and (bool(ENDS_SENTENCE.search(prev)) or starts_sentence(cur))
 
