@@ -83,6 +83,9 @@ class Metadata(_Model):
     effective_date: str | None = Field(None, description="the document's own entry-into-force date, when stated")
     issuer_inferred: bool = Field(False, description="extra: the issuer was read from the body text, not a header")
     registry_stamp: RegistryStamp | None = Field(None, description="extra: receiving office's stamp, if any")
+    appendix_of: str | None = Field(
+        None, description="extra: for a file holding only an appendix, the text it belongs to, as printed"
+    )
     canonical_id: str | None = Field(None, description="extra: the id a citation of this document resolves to")
     signed_at: str | None = Field(None, description="extra: signing time shown by the e-signature (ISO 8601)")
     number_stamped: bool = Field(False, description="extra: the number was filled in by the e-signing system")

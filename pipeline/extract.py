@@ -20,6 +20,7 @@ from pipeline.deadlines import find_deadlines
 from pipeline.header import extract_metadata
 from pipeline.ingest import ingest, ingest_bytes
 from pipeline.normalize import assemble
+from pipeline.parts import footnotes_of, tables_of
 from pipeline.sections import find_sections
 from pipeline.targets import find_targets
 
@@ -86,7 +87,8 @@ def extract_doc(doc: Doc, timings: dict[str, float] | None = None) -> Record:
         deadlines=deadlines,
         targets=targets,
         assignments=assignments,
-        footnotes=[],
+        footnotes=footnotes_of(doc),
+        tables=tables_of(doc, sections),
         pages=page_spans(doc),
         warnings=[*doc.warnings, *header_warnings],
     )

@@ -38,7 +38,7 @@ from pipeline.ingest.esign import StampedHeader, complete_header
 from pipeline.recipients import find_label, read_recipients
 from pipeline.registry_stamp import stamp_lines
 from pipeline.signature import SignatureBlock, copy_block_start, find_signature
-from pipeline.stated import adoption_date, annex_issuer, effective_date, inferred_issuer
+from pipeline.stated import adoption_date, annex_issuer, annex_parent, effective_date, inferred_issuer
 from pipeline.vocab import canonical_type, type_for_code
 
 _MAX_HEADER_LINES = 40
@@ -403,6 +403,9 @@ def extract_metadata(doc: Doc) -> tuple[Metadata, list[str]]:
             warnings.append(f"The header names no issuer; the issuer was taken from the text: {named}.")
         else:
             warnings.append("No issuer could be read from the header or the text.")
+    if meta.doc_type is None and (parent := annex_parent(doc.text[: lines[min(len(lines), 6) - 1].end])):
+        meta.doc_type, meta.appendix_of = parent
+        warnings.append(f"The file holds an appendix only; its type is that of the text it belongs to: {parent[1]}.")
     if meta.doc_type is None:
         warnings.append("The document type could not be read (no type line, no symbol with a type code).")
     if meta.symbol is None:

@@ -10,21 +10,14 @@ from __future__ import annotations
 
 import re
 
-from models.record import Footnote, Record
+from models.record import Record
 from pipeline.assignments import Mention, find_mentions
 from pipeline.blocks import Doc
 from pipeline.bodies import body_key
 
 
 def link_tasks(record: Record, doc: Doc) -> Record:
-    """Fill `assignments` on each deadline and target, and footnotes from the doc's blocks."""
-    record.footnotes = [
-        Footnote(
-            label=b.label or "", start=b.start, end=b.end, page=b.page, anchor=_anchor(doc, b.label, b.start)
-        )
-        for b in doc.blocks
-        if b.kind == "footnote"
-    ]
+    """Fill `assignments` on each deadline and target (and a deadline's body when the text names none)."""
     if not record.assignments or not (record.deadlines or record.targets):
         return record
     index = {(body_key(a.body), a.role): i for i, a in enumerate(record.assignments)}
@@ -64,14 +57,3 @@ def _owners(text: str, pos: int, section: str | None, mentions: list[Mention]) -
             elif depth == best_depth:
                 best.append(m)
     return best
-
-
-def _anchor(doc: Doc, label: str | None, before: int) -> int | None:
-    """Offset of the `[n]` anchor of footnote `label`: the last one before the footnote, else the first."""
-    if not label:
-        return None
-    mark = f"[{label}]"
-    i = doc.text.rfind(mark, 0, before)
-    if i < 0:
-        i = doc.text.find(mark)
-    return i if i >= 0 else None

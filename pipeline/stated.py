@@ -12,7 +12,7 @@ from functools import cache
 
 from pipeline.dates import parse_date
 from pipeline.doclines import header_words, words_pattern
-from pipeline.vocab import doc_type_pattern
+from pipeline.vocab import canonical_type, doc_type_pattern
 
 _FUNCTION_WORDS = frozenset({"về", "của", "và", "với", "để", "cho", "tại", "theo", "trong", "là"})
 
@@ -63,14 +63,32 @@ def adoption_date(text: str) -> str | None:
     return parse_date(found.group("when")) if found else None
 
 
+# '(Ban hành kèm theo Quyết định số ... ngày ... của UBND tỉnh)' on a line of its own: an appendix's
+# reference to the text it belongs to.
+_ANNEX_LINE = re.compile(
+    r"(?m)^\(\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\s+(?P<parent>[^()\n]{3,160}?)"
+    r"(?:\s+của\s+(?P<issuer>[^()\n]{3,120}?))?\s*\)"
+)
+
+
 def annex_issuer(text: str) -> str | None:
     """The issuer an appendix names for its parent text, on a line of its own at the top:
     '(Ban hành kèm theo Quyết định số ... của UBND tỉnh)'."""
-    m = re.search(
-        r"(?m)^\(\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\s[^()\n]{0,160}?\scủa\s+(?P<issuer>[^()\n]{3,120}?)\s*\)",
-        text,
-    )
-    return m.group("issuer").strip(" .,;") if m else None
+    m = _ANNEX_LINE.search(text)
+    return m.group("issuer").strip(" .,;") if m and m.group("issuer") else None
+
+
+def annex_parent(text: str) -> tuple[str, str] | None:
+    """The type and the printed reference of the text an appendix belongs to
+    ('Quyết định', 'Quyết định số: /QĐ-UBND ngày tháng 5 năm 2026'), when the file holds an
+    appendix on its own."""
+    m = _ANNEX_LINE.search(text)
+    if not m:
+        return None
+    parent = re.sub(r"\s+", " ", m.group("parent")).strip(" .,;")
+    t = re.match(rf"(?:{doc_type_pattern()})", parent, re.I)
+    kind = canonical_type(t.group()) if t else None
+    return (kind, parent) if kind else None
 
 
 def effective_date(text: str, issued: str | None) -> str | None:
