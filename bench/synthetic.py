@@ -1,5 +1,9 @@
 """A synthetic corpus of N directives built from the bundled texts, for store and graph benchmarks.
 
+Two forms: texts (`generate`, for the full pipeline) and records (`records`,
+for the store, graph and queries at sizes whose extraction would take hours:
+the bundled texts are extracted once and their records varied).
+
 Each synthetic document is one of the `corpus/*.txt` texts with its numbers,
 dates, places and cited documents varied: cited numbers are drawn from a
 heavy-tailed distribution, so a few documents are cited by many (as real
@@ -14,7 +18,9 @@ from __future__ import annotations
 import argparse
 import random
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PROVINCES = (
@@ -78,6 +84,60 @@ def generate(n: int, out: str | Path, seed: int = 1) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def template_records() -> list[Any]:
+    """The bundled texts, extracted once."""
+    from pipeline.extract import extract_file
+
+    return [extract_file(str(p)) for p in sorted((ROOT / "corpus").glob("*.txt"))]
+
+
+def records(n: int, seed: int = 1) -> Iterator[tuple[str, Any, str]]:
+    """`n` (stored path, record, canonical id) triples varied from the extracted bundled texts.
+
+    Each record gets its own number, date and canonical id; every resolved
+    citation points to one of a heavy-tailed population of cited documents
+    (its number drawn like `vary` draws numbers), and most records state an
+    earlier record as their basis (a random recursive tree), so degrees and basis
+    chains look like a real directive corpus. Texts are kept: the store holds
+    them as it would.
+    """
+    from models.record import Citation
+
+    rng = random.Random(seed)
+    bases = template_records()
+    for i in range(n):
+        t = bases[i % len(bases)]
+        year = rng.randint(2018, 2025)
+        date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        symbol = f"{i + 1}/KH-SYN"
+        cites = []
+        for c in t.citations:
+            if c.target_id is None:
+                cites.append(c)
+                continue
+            k = min(int(rng.paretovariate(1.1)), 400)
+            cites.append(c.model_copy(update={
+                "target_id": f"{c.target_id}#{k}", "number": str(k),
+                "symbol": re.sub(r"^\d+", str(k), c.symbol) if c.symbol else None,
+            }))
+        if i and cites and rng.random() < 0.8:
+            j = rng.randrange(i)
+            first = t.citations[0]
+            cites.append(Citation.model_validate(first.model_dump() | {
+                "text": f"Kế hoạch số {j + 1}/KH-SYN", "doc_type": "Kế hoạch", "number": str(j + 1),
+                "symbol": f"{j + 1}/KH-SYN", "date": None, "relation": "basis", "target_id": f"syn:{j}",
+                "resolved_by": "full", "flags": [],
+            }))
+        meta = t.metadata.model_copy(update={
+            "number": str(i + 1), "symbol": symbol, "issued_date": date, "canonical_id": f"syn:{i}",
+        })
+        path = f"part-{i // 1000:03d}/syn-{i:06d}.txt"
+        source = t.source.model_copy(update={"path": path})
+        yield path, t.model_copy(update={
+            "doc_id": f"syn-{i:06d}", "metadata": meta, "citations": cites, "source": source,
+        }), f"syn:{i}"
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""The citation graph, built from the store's part tables (networkx).
+"""The citation graph, built from the store's part tables inside DuckDB.
 
 Nodes are documents (in the corpus or only cited) and bodies. All mentions of
 one document meet in one node, named by the citation's `target_id`; a corpus
@@ -7,15 +7,22 @@ the corpus is one node with its record. Records sharing a canonical id (a text
 and its PDF rendering) are one node, whose outgoing edges come from one
 representative record (text before PDF), so nothing is counted twice.
 
-The graph is written back to the store (`nodes`, `edges`) so queries run in SQL
-without rebuilding it; `load_graph` reads it back into networkx.
+The graph is built by SQL joins and aggregates into the store's `nodes` and
+`edges` tables (plus the `citing` and `bases` lookup tables the queries use),
+with PageRank by a sparse power iteration, so memory stays flat however large
+the corpus; networkx is loaded only when asked for (`load_graph`).
 """
 
 from __future__ import annotations
 
+import importlib
+import json
+import os
 import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import duckdb
@@ -114,138 +121,236 @@ def document_label(
     return head
 
 
-# ---------------------------------------------------------------- building
+# ---------------------------------------------------------------- building, in SQL
+
+# Records grouped into nodes: a record without a canonical id whose file stem is shared with records
+# that have exactly one (a PDF rendering whose header did not read) joins their node; the representative
+# of a node is its text before its PDF, then the first path.
+_NODE_OF_PATH = """
+CREATE OR REPLACE TEMP TABLE _node_of AS
+WITH stems AS (
+    SELECT doc_id, min(node_id) AS only_node FROM documents WHERE canonical_id IS NOT NULL
+    GROUP BY doc_id HAVING count(DISTINCT node_id) = 1
+), placed AS (
+    SELECT d.*, CASE WHEN d.canonical_id IS NULL AND s.only_node IS NOT NULL THEN s.only_node
+                     ELSE d.node_id END AS node
+    FROM documents d LEFT JOIN stems s USING (doc_id)
+)
+SELECT *, row_number() OVER (PARTITION BY node ORDER BY format = 'pdf', path) AS rank FROM placed
+"""
+
+# One `cites` edge per (representative record, target): the strongest relation (first mention on a tie)
+# gives its relation, sentence and section; every mention counts. The aggregate keeps only the winning
+# mention's index (a record's mentions all come from one path), then joins back for its text, so the
+# hash table holds no sentences.
+_RELATION_RANK_SQL = "CASE c.relation " + " ".join(
+    f"WHEN '{r}' THEN {i}" for r, i in RELATION_RANK.items()
+) + " ELSE 9 END"
+_STRIDE = 10_000_000_000  # above any citation index
+_CITES = f"""
+SELECT g.source, g.target, 'cites' AS kind, 'cites' AS key, c.relation, c.sentence, c.section,
+       NULL AS role, NULL AS task, NULL AS deadline, NULL AS goal, g.mentions, g.path
+FROM (
+    SELECT n.node AS source, c.target_id AS target, min(c.path) AS path, count(*) AS mentions,
+           min(({_RELATION_RANK_SQL}) * {_STRIDE} + c.idx) % {_STRIDE} AS idx
+    FROM citations c JOIN _node_of n ON n.path = c.path AND n.rank = 1
+    WHERE c.target_id IS NOT NULL AND c.target_id <> n.node
+    GROUP BY n.node, c.target_id
+) g JOIN citations c ON c.path = g.path AND c.idx = g.idx
+"""
+
+_ASSIGNS = """
+SELECT n.node AS source, 'body:' || b.name AS target, 'assigns' AS kind, 'assigns:' || a.idx AS key,
+       NULL AS relation, NULL AS sentence, a.section, a.role, a.task, dl.deadline, goal.goal, 1 AS mentions,
+       a.path
+FROM assignments a JOIN _node_of n ON n.path = a.path AND n.rank = 1
+JOIN _body_name b ON b.canonical IS NOT DISTINCT FROM a.body_canonical AND b.printed IS NOT DISTINCT FROM a.body
+LEFT JOIN (
+    SELECT d.path, u.i, string_agg(coalesce(d.value, d.text), '; ' ORDER BY d.idx) AS deadline
+    FROM deadlines d, unnest(d.assignments) AS u(i) GROUP BY ALL
+) dl ON dl.path = a.path AND dl.i = a.idx
+LEFT JOIN (
+    SELECT t.path, u.i, string_agg(t.text, '; ' ORDER BY t.idx) AS goal
+    FROM targets t, unnest(t.assignments) AS u(i) GROUP BY ALL
+) goal ON goal.path = a.path AND goal.i = a.idx
+"""
+
+_ISSUED_BY = """
+SELECT n.node AS source, 'body:' || b.name AS target, 'issued_by' AS kind, 'issued_by' AS key,
+       NULL AS relation, NULL AS sentence, NULL AS section, NULL AS role, NULL AS task, NULL AS deadline,
+       NULL AS goal, 1 AS mentions, n.path
+FROM _node_of n JOIN _body_name b ON b.canonical IS NULL AND b.printed = n.issuer
+WHERE n.rank = 1 AND n.issuer IS NOT NULL
+"""
+
+_CITED_FIELDS = ("doc_type", "number", "symbol", "date", "issuer", "title", "name")
 
 
-def _most_common(values: Iterable[Any]) -> Any:
-    counts = Counter(v for v in values if v not in (None, ""))
-    return counts.most_common(1)[0][0] if counts else None
+def _cited_attributes_sql() -> str:
+    """Each cited document's attributes as most of its mentions give them (the first seen on a tie)."""
+    parts = []
+    for f in _CITED_FIELDS:
+        parts.append(
+            f"""{f}_n AS (SELECT target_id, arg_max(v, n * {_STRIDE} - pos) AS {f} FROM (
+                    SELECT target_id, {f} AS v, count(*) AS n, min(pos) AS pos FROM _mentions
+                    WHERE {f} IS NOT NULL AND {f} <> '' GROUP BY ALL) GROUP BY target_id)"""
+        )
+    joins = " ".join(f"LEFT JOIN {f}_n USING (target_id)" for f in _CITED_FIELDS)
+    return (
+        "WITH _mentions AS (SELECT *, row_number() OVER (ORDER BY path, idx) AS pos FROM citations "
+        "WHERE target_id IS NOT NULL), counts AS (SELECT target_id, count(*) AS mentions FROM _mentions "
+        "GROUP BY target_id), " + ", ".join(parts)
+        + f" SELECT counts.target_id AS id, mentions, {', '.join(_CITED_FIELDS)} FROM counts {joins}"
+    )
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+def _body_names(con: duckdb.DuckDBPyConnection) -> None:
+    """`_body_name`: the node name of every (canonical, printed) body spelling, tidied in Python (one
+    function names bodies everywhere), over distinct spellings only."""
+    pairs = con.execute(
+        "SELECT DISTINCT body_canonical, body FROM assignments UNION "
+        "SELECT DISTINCT NULL, issuer FROM _node_of WHERE rank = 1 AND issuer IS NOT NULL"
+    ).fetchall()
+    con.execute("CREATE OR REPLACE TEMP TABLE _body_name (canonical VARCHAR, printed VARCHAR, name VARCHAR)")
+    store.insert_rows(con, "_body_name", [(c, p, store.body_name(c, p)) for c, p in pairs])
+
+
+def pagerank_arrays(n: int, sources: Any, targets: Any, alpha: float = 0.85, tol: float = 1.0e-6,
+                    max_iter: int = 100) -> Any:
+    """PageRank of an n-node graph given as integer edge arrays (no duplicate edges), by power iteration
+    with numpy: networkx's method and stopping rule, in memory linear in the edges."""
+    import numpy as np
+
+    if n == 0:
+        return np.zeros(0)
+    out_degree = np.bincount(sources, minlength=n).astype(float)
+    dangling = out_degree == 0
+    weight = np.zeros(n)
+    weight[~dangling] = 1.0 / out_degree[~dangling]
+    x = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        last = x
+        x = alpha * (np.bincount(targets, weights=(last * weight)[sources], minlength=n) + last[dangling].sum() / n)
+        x += (1.0 - alpha) / n
+        if np.abs(x - last).sum() < n * tol:
+            return x
+    return x  # networkx raises here; a ranking slightly short of convergence is still a ranking
+
+
+def _node_lines(con: duckdb.DuckDBPyConnection, sql: str, ranks: Any, out: Any) -> None:
+    """Finish document nodes in Python (labels, levels, symbol keys), streaming, as JSON lines."""
     cur = con.execute(sql)
     names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
-def representatives(documents: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Records grouped by node id, the representative first (text before PDF, then by path).
-
-    A record without a canonical id whose file stem is shared with records that have
-    exactly one (a PDF rendering whose header did not read) joins their node.
-    """
-    ids_of_stem: dict[str, set[str]] = defaultdict(set)
-    for d in documents:
-        if d["canonical_id"]:
-            ids_of_stem[d["doc_id"]].add(d["node_id"])
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for d in documents:
-        node = d["node_id"]
-        if not d["canonical_id"] and len(ids_of_stem.get(d["doc_id"], ())) == 1:
-            node = next(iter(ids_of_stem[d["doc_id"]]))
-        groups[node].append(d)
-    for rows in groups.values():
-        rows.sort(key=lambda d: (d["format"] == "pdf", d["path"]))
-    return groups
-
-
-def build_graph(con: duckdb.DuckDBPyConnection) -> nx.MultiDiGraph:
-    """The citation graph from the part tables of the store."""
-    g = nx.MultiDiGraph()
-    groups = representatives(_rows(con, "SELECT * FROM documents ORDER BY path"))
-    rep_of = {rows[0]["path"]: node for node, rows in groups.items()}
-    g.graph["node_of_path"] = {r["path"]: node for node, rows in groups.items() for r in rows}
-
-    for node, rows in groups.items():
-        d = rows[0]
-        g.add_node(
-            node, kind="document", doc_type=d["doc_type"], number=d["number"], symbol=d["symbol"],
-            date=d["issued_date"], issuer=d["issuer"], title=d["title"], name=None,
-            level=issuer_level(d["issuer"], d["symbol"]), in_corpus=True,
-            doc_ids=sorted({r["doc_id"] for r in rows}), paths=[r["path"] for r in rows],
-        )
-        if d["issuer"]:
-            issuer = store.body_name(None, d["issuer"])
-            _add_body(g, issuer)
-            g.add_edge(node, body_id(issuer), key="issued_by", kind="issued_by", path=d["path"], mentions=1)
-
-    _add_citations(con, g, rep_of)
-    _add_assignments(con, g, rep_of)
-    _finish(g)
-    return g
-
-
-def _add_body(g: nx.MultiDiGraph, name: str) -> None:
-    bid = body_id(name)
-    if bid not in g:
-        g.add_node(bid, kind="body", name=name, level=level_of_name(name), in_corpus=False, tasks=0)
-
-
-def _add_citations(con: duckdb.DuckDBPyConnection, g: nx.MultiDiGraph, rep_of: dict[str, str]) -> None:
-    cited: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    edges: dict[tuple[str, str], dict[str, Any]] = {}
-    for c in _rows(
-        con,
-        "SELECT path, idx, doc_type, number, symbol, date, issuer, name, title, relation, target_id, section, "
-        "sentence FROM citations WHERE target_id IS NOT NULL ORDER BY path, idx",
-    ):
-        target = c["target_id"]
-        cited[target].append(c)
-        source = rep_of.get(c["path"])
-        if source is None or source == target:  # a second rendering, or the document citing itself
-            continue
-        e = edges.get((source, target))
-        if e is None:
-            edges[(source, target)] = {
-                "relation": c["relation"], "sentence": c["sentence"], "section": c["section"],
-                "path": c["path"], "mentions": 1,
-            }
-            continue
-        e["mentions"] += 1
-        if RELATION_RANK.get(c["relation"], 9) < RELATION_RANK.get(e["relation"], 9):
-            e.update(relation=c["relation"], sentence=c["sentence"], section=c["section"])
-
-    for target, mentions in cited.items():
-        if target not in g:
-            g.add_node(
-                target, kind="document", in_corpus=False,
-                doc_type=_most_common(m["doc_type"] for m in mentions),
-                number=_most_common(m["number"] for m in mentions),
-                symbol=_most_common(m["symbol"] for m in mentions),
-                date=_most_common(m["date"] for m in mentions),
-                issuer=_most_common(m["issuer"] for m in mentions),
-                title=_most_common(m["title"] for m in mentions),
-                name=_most_common(m["name"] for m in mentions),
-                doc_ids=[], paths=[],
+    while batch := cur.fetchmany(10_000):
+        for row in batch:
+            a = dict(zip(names, row, strict=True))
+            a["level"] = issuer_level(a["issuer"], a["symbol"])
+            a["symbol_key"] = symbol_key(a["symbol"])
+            a["label"] = document_label(
+                a["doc_type"], a["symbol"], a["number"], a["date"], a["issuer"], a["name"] or a["title"],
+                fallback=(a["doc_ids"] or [a["id"]])[0],
             )
-            attrs = g.nodes[target]
-            attrs["level"] = issuer_level(attrs["issuer"], attrs["symbol"])
-        g.nodes[target]["mentions"] = len(mentions)
-    for (source, target), e in edges.items():
-        g.add_edge(source, target, key="cites", kind="cites", **e)
+            a["pagerank"] = float(ranks[a["pr_index"]])
+            out.write(json.dumps({c: a.get(c) for c in NODE_COLUMNS}, ensure_ascii=False) + "\n")
 
 
-def _add_assignments(con: duckdb.DuckDBPyConnection, g: nx.MultiDiGraph, rep_of: dict[str, str]) -> None:
-    deadlines: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for path, value, text, links in con.execute("SELECT path, value, text, assignments FROM deadlines").fetchall():
-        for i in links or []:
-            deadlines[(path, i)].append(value or text)
-    goals: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for path, text, links in con.execute("SELECT path, text, assignments FROM targets").fetchall():
-        for i in links or []:
-            goals[(path, i)].append(text)
-    for a in _rows(con, "SELECT * FROM assignments ORDER BY path, idx"):
-        source = rep_of.get(a["path"])
-        if source is None:
-            continue
-        name = store.body_name(a["body_canonical"], a["body"])
-        _add_body(g, name)
-        g.nodes[body_id(name)]["tasks"] += 1
-        key = (a["path"], a["idx"])
-        g.add_edge(
-            source, body_id(name), key=f"assigns:{a['idx']}", kind="assigns", role=a["role"], task=a["task"],
-            section=a["section"], deadline="; ".join(deadlines[key]) or None, goal="; ".join(goals[key]) or None,
-            path=a["path"], mentions=1,
+def build_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace the store's `nodes` and `edges` with the graph of its part tables, in one transaction.
+
+    Joins and aggregates run inside DuckDB; Python only names things (labels,
+    levels, symbol keys) row by row, so memory stays flat in the corpus size.
+    """
+    import numpy as np
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(_NODE_OF_PATH)
+        _body_names(con)
+        con.execute("DELETE FROM edges")
+        con.execute(f"INSERT INTO edges {_CITES} UNION ALL {_ISSUED_BY} UNION ALL {_ASSIGNS}")
+        # Document nodes: corpus nodes from their representative, then cited-only documents.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _cited AS {_cited_attributes_sql()}")
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE _docs AS
+            SELECT r.node AS id, r.doc_type, r.number, r.symbol, r.issued_date AS date, r.issuer, r.title,
+                   NULL::VARCHAR AS name, true AS in_corpus, g.doc_ids, g.paths, coalesce(c.mentions, 0) AS mentions
+            FROM _node_of r
+            JOIN (SELECT node, list(DISTINCT doc_id ORDER BY doc_id) AS doc_ids, list(path ORDER BY rank) AS paths
+                  FROM _node_of GROUP BY node) g ON g.node = r.node
+            LEFT JOIN _cited c ON c.id = r.node
+            WHERE r.rank = 1
+            UNION ALL
+            SELECT c.id, c.doc_type, c.number, c.symbol, c.date, c.issuer, c.title, c.name, false, [], [],
+                   c.mentions
+            FROM _cited c WHERE c.id NOT IN (SELECT node FROM _node_of)"""
+        )
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE _docs_indexed AS
+            SELECT d.*, row_number() OVER (ORDER BY d.id) - 1 AS pr_index, coalesce(t.n, 0) AS times_cited
+            FROM _docs d LEFT JOIN (SELECT target, count(*) AS n FROM edges WHERE kind = 'cites' GROUP BY target) t
+            ON t.target = d.id"""
+        )
+        n = con.execute("SELECT count(*) FROM _docs_indexed").fetchone()[0]
+        pairs = con.execute(
+            """SELECT s.pr_index, t.pr_index FROM edges e
+               JOIN _docs_indexed s ON s.id = e.source JOIN _docs_indexed t ON t.id = e.target
+               WHERE e.kind = 'cites'"""
+        ).fetchnumpy()
+        ranks = pagerank_arrays(
+            n, np.asarray(pairs["pr_index"], dtype=np.int64), np.asarray(pairs["pr_index_1"], dtype=np.int64)
+        )
+        con.execute("DELETE FROM nodes")
+        fd, tmp = tempfile.mkstemp(prefix="vbgraph-nodes-", suffix=".jsonl")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                _node_lines(con, "SELECT *, 'document' AS kind, NULL AS tasks FROM _docs_indexed", ranks, f)
+                for name, tasks in con.execute(
+                    """SELECT b.name, count(e.target) FROM (SELECT DISTINCT name FROM _body_name) b
+                       LEFT JOIN edges e ON e.target = 'body:' || b.name AND e.kind = 'assigns'
+                       WHERE 'body:' || b.name IN (SELECT target FROM edges) GROUP BY b.name"""
+                ).fetchall():
+                    node = {c: None for c in NODE_COLUMNS} | {
+                        "id": body_id(name), "kind": "body", "label": name, "name": name,
+                        "level": level_of_name(name), "in_corpus": False, "doc_ids": [], "paths": [],
+                        "times_cited": 0, "mentions": 0, "pagerank": 0.0, "tasks": tasks,
+                    }
+                    f.write(json.dumps(node, ensure_ascii=False) + "\n")
+            store.read_json_into(con, "nodes", tmp)
+        finally:
+            os.unlink(tmp)
+        _adjacency(con)
+        con.execute(
+            "UPDATE documents SET node_id = n.node FROM _node_of n "
+            "WHERE documents.path = n.path AND documents.node_id IS DISTINCT FROM n.node"
+        )
+        store.set_meta(con, "graph_stale", "0")
+        store.set_meta(con, "graph_built", str(time.time()))  # tells caches built on the old graph apart
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    for t in ("_node_of", "_body_name", "_cited", "_docs", "_docs_indexed"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
+# Lookup tables for the two walks researchers ask most (`cited-by`, `basis`): each `cites` edge with the
+# node at its other end, stored sorted by the node asked about, so a query reads one row group (DuckDB
+# skips the others by their min/max statistics) and joins nothing. An ART index is slower here: it
+# fetches matching rows one by one.
+_RANK = "CASE e.relation " + " ".join(f"WHEN '{r}' THEN {i}" for r, i in RELATION_RANK.items()) + " ELSE 9 END"
+ADJACENCY = {  # table: (key column, edge end asked about, other end, which edges, order)
+    "citing": ("cited", "target", "source", "true", f"e.target, {_RANK}, coalesce(n.date, ''), n.id"),
+    "bases": ("citing_id", "source", "target", "e.relation = 'basis'", "e.source, n.id"),
+}
+
+
+def _adjacency(con: duckdb.DuckDBPyConnection) -> None:
+    for table, (key, near, far, where, order) in ADJACENCY.items():
+        con.execute(
+            f"""CREATE OR REPLACE TABLE {table} AS
+            SELECT e.{near} AS {key}, e.relation AS edge_relation, e.sentence AS edge_sentence,
+                   e.section AS edge_section, e.mentions AS edge_mentions, n.*
+            FROM edges e JOIN nodes n ON n.id = e.{far} WHERE e.kind = 'cites' AND {where} ORDER BY {order}"""
         )
 
 
@@ -257,63 +362,7 @@ def citation_digraph(g: nx.MultiDiGraph) -> nx.DiGraph:
     return d
 
 
-def pagerank(d: nx.DiGraph) -> dict[str, float]:
-    """PageRank without requiring scipy (networkx's default needs it)."""
-    if d.number_of_nodes() == 0:
-        return {}
-    try:
-        return nx.pagerank(d)
-    except ImportError:
-        from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
-
-        return _pagerank_python(d)
-
-
-def _finish(g: nx.MultiDiGraph) -> None:
-    """Derived attributes: times cited, PageRank, labels, symbol keys."""
-    cites = citation_digraph(g)
-    ranks = pagerank(cites)
-    for n, a in g.nodes(data=True):
-        a.setdefault("mentions", 0)
-        if a["kind"] == "document":
-            a["times_cited"] = sum(1 for s in cites.predecessors(n) if g.nodes[s].get("in_corpus"))
-            a["pagerank"] = ranks.get(n, 0.0)
-            a["symbol_key"] = symbol_key(a.get("symbol"))
-            a["label"] = document_label(
-                a.get("doc_type"), a.get("symbol"), a.get("number"), a.get("date"), a.get("issuer"),
-                a.get("name") or a.get("title"), fallback=(a.get("doc_ids") or [n])[0],
-            )
-        else:
-            a["times_cited"] = 0
-            a["pagerank"] = 0.0
-            a["label"] = a["name"]
-
-
 # ---------------------------------------------------------------- store round trip
-
-
-def write_graph(con: duckdb.DuckDBPyConnection, g: nx.MultiDiGraph) -> None:
-    """Replace the store's `nodes` and `edges` with `g`, in one transaction."""
-    node_rows = [
-        tuple([n] + [a.get(c, [] if c in ("doc_ids", "paths") else None) for c in NODE_COLUMNS[1:]])
-        for n, a in g.nodes(data=True)
-    ]
-    edge_rows = [tuple([u, v, a["kind"], k] + [a.get(c) for c in EDGE_COLUMNS[4:]]) for u, v, k, a in g.edges(keys=True, data=True)]
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM nodes")
-        con.execute("DELETE FROM edges")
-        store.insert_rows(con, "nodes", node_rows)
-        store.insert_rows(con, "edges", edge_rows)
-        stored = dict(con.execute("SELECT path, node_id FROM documents").fetchall())
-        for path, node in g.graph.get("node_of_path", {}).items():
-            if stored.get(path) != node:
-                con.execute("UPDATE documents SET node_id = ? WHERE path = ?", [node, path])
-        store.set_meta(con, "graph_stale", "0")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def load_graph(con: duckdb.DuckDBPyConnection) -> nx.MultiDiGraph:
@@ -334,32 +383,118 @@ def records_for_resolution(con: duckdb.DuckDBPyConnection) -> list[tuple[str, Re
     """Each stored record's headers and citations as extracted, rebuilt from the part tables.
 
     Much lighter than parsing the full records: no text, no validation (the
-    rows were validated records when stored).
+    rows were validated records when stored). Holds the whole corpus: used only
+    with a resolver that offers no streaming parts (see `resolve_targets`).
     """
     cits: dict[str, list[Citation]] = defaultdict(list)
+    for path, c in _extracted_citations(con, "SELECT c.path, {cols} FROM citations c ORDER BY c.path, c.idx"):
+        cits[path].append(c)
+    sources = {
+        path: Source.model_construct(path=path, format=fmt, sha256=sha, pages=pages)
+        for path, fmt, sha, pages in con.execute("SELECT path, format, sha256, pages FROM documents").fetchall()
+    }
+    return [(path, Record.model_construct(
+        doc_id=doc_id, source=sources[path], text="", metadata=meta, citations=cits.get(path, []),
+    )) for path, doc_id, _, meta in _stored_headers(con)]
+
+
+def _citation_fields(con: duckdb.DuckDBPyConnection) -> list[str]:
     stored = {name for name, _ in store.column_types(con, "citations")}  # fields added later stay in the JSON
-    fields = [f for f in Citation.model_fields if f not in ("target_id", "resolved_by") and f in stored]
-    cols = ", ".join(f'"{f}"' for f in fields)
-    for row in _rows(
-        con,
-        f"SELECT path, {cols}, extracted_target_id AS target_id, extracted_resolved_by AS resolved_by "
-        "FROM citations ORDER BY path, idx",
-    ):
-        path = row.pop("path")
-        row["flags"] = list(row["flags"] or [])
-        cits[path].append(Citation.model_construct(**row))
-    out = []
-    for d in _rows(con, "SELECT * FROM documents ORDER BY path"):
-        meta = Metadata.model_construct(
-            doc_type=d["doc_type"], number=d["number"], symbol=d["symbol"], issuer=d["issuer"],
-            parent_issuer=d["parent_issuer"], place=d["place"], issued_date=d["issued_date"], title=d["title"],
-            effective_date=d["effective_date"], canonical_id=d["own_canonical_id"],
-        )
-        source = Source.model_construct(path=d["path"], format=d["format"], sha256=d["sha256"], pages=d["pages"])
-        out.append((d["path"], Record.model_construct(
-            doc_id=d["doc_id"], source=source, text="", metadata=meta, citations=cits.get(d["path"], []),
-        )))
-    return out
+    return [f for f in Citation.model_fields if f not in ("target_id", "resolved_by") and f in stored]
+
+
+def _extracted_citations(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[tuple[Any, Citation]]:
+    """(first column, citation as extracted) for each row of `sql`, whose `{cols}` is filled with the
+    citation columns, streamed."""
+    cols = ", ".join(f'c."{f}"' for f in _citation_fields(con))
+    cur = con.execute(sql.format(
+        cols=f"{cols}, c.extracted_target_id AS target_id, c.extracted_resolved_by AS resolved_by"
+    ))
+    names = [d[0] for d in cur.description]
+    blank = Citation.model_construct()  # copies of one blank skip pydantic's per-object default handling
+    while batch := cur.fetchmany(10_000):
+        for row in batch:
+            data = dict(zip(names[1:], row[1:], strict=True))
+            data["flags"] = list(data["flags"] or [])
+            yield row[0], blank.model_copy(update=data)
+
+
+def _stored_headers(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, str, str | None, Metadata]]:
+    """(path, doc_id, stored canonical id, header as extracted) of every stored record, streamed."""
+    cur = con.execute(
+        "SELECT path, doc_id, canonical_id, doc_type, number, symbol, issuer, parent_issuer, place, "
+        "issued_date, title, effective_date, own_canonical_id FROM documents ORDER BY path"
+    )
+    blank = Metadata.model_construct()  # copies of one blank skip pydantic's per-object default handling
+    while batch := cur.fetchmany(10_000):
+        for (path, doc_id, stored_id, doc_type, number, symbol, issuer, parent, place, issued, title,
+             effective, own) in batch:
+            yield path, doc_id, stored_id, blank.model_copy(update=dict(
+                doc_type=doc_type, number=number, symbol=symbol, issuer=issuer, parent_issuer=parent, place=place,
+                issued_date=issued, title=title, effective_date=effective, canonical_id=own,
+            ))
+
+
+# What the corpus pass reads of a citation: mentions alike in these are resolved alike, once.
+_RESOLUTION_KEY = (
+    "doc_type", "number", "symbol", "date", "name", "extracted_target_id", "extracted_resolved_by", "flags",
+)
+
+
+# What tells mentions apart for the corpus pass, as one text per mention.
+_KEY_SQL = "to_json(struct_pack(" + ", ".join(f'"{k}" := c."{k}"' for k in _RESOLUTION_KEY) + "))"
+# The first mention of each distinct key, in the order of the corpus (the index keeps first-seen dates).
+_DISTINCT_MENTIONS = (
+    f"CREATE OR REPLACE TEMP TABLE _mentions AS SELECT {_KEY_SQL} AS _key, * FROM (SELECT DISTINCT ON ("
+    + ", ".join(f'"{k}"' for k in _RESOLUTION_KEY)
+    + ") * FROM citations ORDER BY path, idx) c ORDER BY c.path, c.idx"
+)
+
+
+def _resolved_streaming(
+    con: duckdb.DuckDBPyConnection, resolve: Any, doc_updates: list[tuple[str | None, str, str]]
+) -> Iterator[tuple[str, str | None, str | None]]:
+    """(mention key, target_id, resolved_by) for every distinct mention, after the corpus pass; the
+    documents whose canonical id changes are added to `doc_updates` on the way.
+
+    The resolver's two passes (index every full mention and corpus document,
+    then resolve the mentions that need it) run over distinct mentions streamed
+    from the store, never over the whole corpus in memory.
+    """
+    con.execute(_DISTINCT_MENTIONS)
+    mentions = "SELECT c._key, {cols} FROM _mentions c ORDER BY c.path, c.idx"
+    index = resolve.Index()
+    for _, c in _extracted_citations(con, mentions):
+        index.add(c)
+    for path, doc_id, stored_id, meta in _stored_headers(con):
+        cid = meta.canonical_id or resolve.canonical_id_for(meta)
+        if cid:
+            index.add_document(meta, cid)
+        if cid != stored_id:
+            doc_updates.append((cid, cid or f"doc:{doc_id}", path))
+    for key, c in _extracted_citations(con, mentions):
+        if resolve._needs_resolution(c):
+            resolve.resolve_with(c, index, "corpus")
+        yield key, c.target_id, c.resolved_by
+    con.execute("DROP TABLE IF EXISTS _mentions")
+
+
+def _insert_stream(con: duckdb.DuckDBPyConnection, table: str, rows: Iterator[tuple]) -> None:
+    """Insert rows produced while a query on `con` is still being read: through a file, since a
+    statement on the same connection would end that query."""
+    names = [n for n, _ in store.column_types(con, table)]
+    fd, tmp = tempfile.mkstemp(prefix=f"vbgraph-{table}-", suffix=".jsonl")
+    try:
+        longest = 0
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            for row in rows:
+                line = json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False)
+                longest = max(longest, len(line))
+                f.write(line + "\n")
+        if longest:
+            store.read_json_into(con, table, tmp, longest)
+    finally:
+        os.unlink(tmp)
 
 
 def resolve_targets(con: duckdb.DuckDBPyConnection) -> int:
@@ -370,39 +505,46 @@ def resolve_targets(con: duckdb.DuckDBPyConnection) -> int:
     redone from the extracted values whenever the corpus changes.
     """
     try:
-        from pipeline.citations.resolve import resolve_corpus
+        resolve = importlib.import_module("pipeline.citations.resolve")
     except ImportError:
         return 0
-    loaded = records_for_resolution(con)
-    if not loaded:
+    if not hasattr(resolve, "resolve_corpus"):
         return 0
-    paths = [p for p, _ in loaded]
-    records = [r for _, r in loaded]
-    result = resolve_corpus(records)
-    resolved = list(result) if result is not None else records
-    current = {
-        (p, i): (t, rb)
-        for p, i, t, rb in con.execute("SELECT path, idx, target_id, resolved_by FROM citations").fetchall()
-    }
-    updates = [
-        (c.target_id, c.resolved_by, path, i)
-        for path, record in zip(paths, resolved, strict=True)
-        for i, c in enumerate(record.citations)
-        if current.get((path, i), (c.target_id, c.resolved_by)) != (c.target_id, c.resolved_by)
-    ]
-    stored_ids = dict(con.execute("SELECT path, canonical_id FROM documents").fetchall())
-    doc_updates = []
-    for path, record in zip(paths, resolved, strict=True):
-        cid = canonical_id_of(record.metadata)
-        if cid != stored_ids.get(path):
-            doc_updates.append((cid, cid or f"doc:{record.doc_id}", path))
+    con.execute("CREATE OR REPLACE TEMP TABLE _resolved (path VARCHAR, idx INTEGER, target_id VARCHAR, "
+                "resolved_by VARCHAR)")
+    doc_updates: list[tuple[str | None, str, str]] = []
+    if all(hasattr(resolve, n) for n in ("Index", "resolve_with", "_needs_resolution", "canonical_id_for")):
+        con.execute("CREATE OR REPLACE TEMP TABLE _resolved_key (k VARCHAR, target_id VARCHAR, resolved_by VARCHAR)")
+        _insert_stream(con, "_resolved_key", _resolved_streaming(con, resolve, doc_updates))
+        con.execute(
+            f"INSERT INTO _resolved SELECT c.path, c.idx, r.target_id, r.resolved_by "
+            f"FROM (SELECT path, idx, target_id, resolved_by, {_KEY_SQL} AS k FROM citations c) c "
+            "JOIN _resolved_key r USING (k) "
+            "WHERE c.target_id IS DISTINCT FROM r.target_id OR c.resolved_by IS DISTINCT FROM r.resolved_by"
+        )
+    else:  # a resolver offering only `resolve_corpus`: the whole corpus at once
+        loaded = records_for_resolution(con)
+        result = resolve.resolve_corpus([r for _, r in loaded])
+        resolved = list(result) if result is not None else [r for _, r in loaded]
+        current = {
+            (p, i): (t, rb)
+            for p, i, t, rb in con.execute("SELECT path, idx, target_id, resolved_by FROM citations").fetchall()
+        }
+        store.insert_rows(con, "_resolved", [
+            (path, i, c.target_id, c.resolved_by)
+            for (path, _), record in zip(loaded, resolved, strict=True)
+            for i, c in enumerate(record.citations)
+            if current.get((path, i), (c.target_id, c.resolved_by)) != (c.target_id, c.resolved_by)
+        ])
+        stored_ids = dict(con.execute("SELECT path, canonical_id FROM documents").fetchall())
+        for path, record in loaded:
+            cid = canonical_id_of(record.metadata)
+            if cid != stored_ids.get(path):
+                doc_updates.append((cid, cid or f"doc:{record.doc_id}", path))
+    changed = con.execute("SELECT count(*) FROM _resolved").fetchone()[0]
     con.execute("BEGIN TRANSACTION")
     try:
-        if updates:
-            con.execute("CREATE TEMP TABLE IF NOT EXISTS _resolved (path VARCHAR, idx INTEGER, target_id VARCHAR, "
-                        "resolved_by VARCHAR)")
-            con.execute("DELETE FROM _resolved")
-            store.insert_rows(con, "_resolved", [(p, i, t, rb) for t, rb, p, i in updates])
+        if changed:
             con.execute(
                 "UPDATE citations SET target_id = r.target_id, resolved_by = r.resolved_by FROM _resolved r "
                 "WHERE citations.path = r.path AND citations.idx = r.idx"
@@ -413,12 +555,19 @@ def resolve_targets(con: duckdb.DuckDBPyConnection) -> int:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return len(updates)
+    con.execute("DROP TABLE IF EXISTS _resolved")
+    con.execute("DROP TABLE IF EXISTS _resolved_key")
+    return changed
 
 
-def rebuild(con: duckdb.DuckDBPyConnection) -> nx.MultiDiGraph:
-    """Corpus-level resolution, then the graph from the part tables, written to the store."""
+def build_graph(con: duckdb.DuckDBPyConnection) -> nx.MultiDiGraph:
+    """The citation graph of the store's part tables, written to the store and loaded into networkx."""
+    build_tables(con)
+    return load_graph(con)
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> None:
+    """Corpus-level resolution, then the graph tables from the part tables (networkx is not needed:
+    `load_graph` reads them when a caller wants the graph itself)."""
     resolve_targets(con)
-    g = build_graph(con)
-    write_graph(con, g)
-    return g
+    build_tables(con)

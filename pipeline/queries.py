@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import duckdb
 
 from models.graph import BasisTree, BodyStats, Citing, DeadlineRow, Node, Ranked, SharedBasis, TargetRow
 from pipeline import store
-from pipeline.graph import symbol_key
+from pipeline.graph import RELATION_RANK, symbol_key
 from pipeline.levels import level_of_name
 
 
@@ -31,7 +32,12 @@ def open_store(db: str | Path = store.DEFAULT_DB) -> duckdb.DuckDBPyConnection:
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    cur = con.execute(sql, params or [])
+    try:
+        cur = con.execute(sql, params or [])
+    except duckdb.CatalogException as exc:
+        raise store.StoreError(
+            f"this store's graph was built by an older vbgraph ({exc}); update it with `vbgraph run DIR`"
+        ) from exc
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
@@ -40,15 +46,28 @@ _NODE_FIELDS = set(Node.model_fields)
 
 
 def _node(row: dict[str, Any]) -> Node:
+    """A node row as written by the graph build (already valid: no second validation, which would
+    dominate a query returning thousands of documents)."""
     data = {k: v for k, v in row.items() if k in _NODE_FIELDS and v is not None}
-    return Node(**data)
+    return Node.model_construct(**data)
+
+
+INDEXED_LOOKUPS = 64  # up to this many keys, one index lookup each; more, one scan of the table
+
+
+def any_of(column: str, values: list[str]) -> tuple[str, list[Any]]:
+    """A filter `column` in `values` that DuckDB answers from the column's index when there are few values
+    (it plans `IN (...)` as a join over the whole table, equalities as index lookups)."""
+    if len(values) <= INDEXED_LOOKUPS:
+        return "(" + " OR ".join([f"{column} = ?"] * len(values)) + ")", list(values)
+    return f"{column} IN (SELECT unnest(?::VARCHAR[]))", [list(values)]
 
 
 def nodes_by_id(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, Node]:
     if not ids:
         return {}
-    marks = ",".join("?" * len(ids))
-    return {r["id"]: _node(r) for r in _rows(con, f"SELECT * FROM nodes WHERE id IN ({marks})", list(ids))}
+    where, params = any_of("id", list(dict.fromkeys(ids)))
+    return {r["id"]: _node(r) for r in _rows(con, f"SELECT * FROM nodes WHERE {where}", params)}
 
 
 # ---------------------------------------------------------------- naming a document
@@ -57,7 +76,7 @@ def nodes_by_id(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, Nod
 def find_node(con: duckdb.DuckDBPyConnection, ref: str) -> Node:
     """The document named by `ref`: node id, doc_id (file stem), or symbol matched leniently."""
     ref = ref.strip()
-    rows = _rows(con, "SELECT * FROM nodes WHERE kind = 'document' AND id = ?", [ref])
+    rows = [r for r in _rows(con, "SELECT * FROM nodes WHERE id = ?", [ref]) if r["kind"] == "document"]
     if not rows:
         rows = _rows(con, "SELECT * FROM nodes WHERE kind = 'document' AND list_contains(doc_ids, ?)", [ref])
     if not rows:
@@ -85,6 +104,25 @@ def find_node(con: duckdb.DuckDBPyConnection, ref: str) -> Node:
 # ---------------------------------------------------------------- citations
 
 
+_ADJACENCY_CACHE: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple[str | None, dict[str, list[str]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _basis_adjacency(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Every document's direct bases (ids only), read once per connection and graph build: walking a
+    chain of bases is then a few dictionary lookups instead of one query per level."""
+    built = store.get_meta(con, "graph_built")
+    cached = _ADJACENCY_CACHE.get(con)
+    if cached is not None and cached[0] == built:
+        return cached[1]
+    adjacency: dict[str, list[str]] = {}
+    for source, target in con.execute("SELECT citing_id, id FROM bases ORDER BY citing_id, id").fetchall():
+        adjacency.setdefault(source, []).append(target)
+    _ADJACENCY_CACHE[con] = (built, adjacency)
+    return adjacency
+
+
 def basis(con: duckdb.DuckDBPyConnection, ref: str, max_depth: int | None = None) -> BasisTree:
     """The legal basis of a document, direct and then the bases of its bases, as a tree.
 
@@ -92,18 +130,21 @@ def basis(con: duckdb.DuckDBPyConnection, ref: str, max_depth: int | None = None
     once in full and then marked `seen`.
     """
     root = find_node(con, ref)
-    out: dict[str, list[tuple[str, str | None]]] = {}
-    for source, target, sentence in con.execute(
-        "SELECT source, target, sentence FROM edges WHERE kind = 'cites' AND relation = 'basis' ORDER BY source, target"
-    ).fetchall():
-        out.setdefault(source, []).append((target, sentence))
-    reached: set[str] = {root.id}
+    adjacency = _basis_adjacency(con)
+    reached = {root.id}
     frontier = [root.id]
     while frontier:
-        nxt = [t for n in frontier for t, _ in out.get(n, []) if t not in reached]
-        reached.update(nxt)
-        frontier = nxt
-    nodes = nodes_by_id(con, sorted(reached))
+        frontier = [t for n in frontier for t in adjacency.get(n, ()) if t not in reached]
+        reached.update(frontier)
+    out: dict[str, list[tuple[str, str | None]]] = {}
+    nodes = {root.id: root}
+    citing = sorted(n for n in reached if n in adjacency)
+    if citing:
+        for r in _rows(
+            con, "SELECT * FROM bases WHERE citing_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY citing_id, id", [citing]
+        ):
+            out.setdefault(r["citing_id"], []).append((r["id"], r["edge_sentence"]))
+            nodes.setdefault(r["id"], _node(r))
     expanded: set[str] = set()
 
     def grow(node_id: str, relation: str | None, sentence: str | None, depth: int) -> BasisTree:
@@ -119,23 +160,37 @@ def basis(con: duckdb.DuckDBPyConnection, ref: str, max_depth: int | None = None
     return grow(root.id, None, None, 0)
 
 
-def cited_by(con: duckdb.DuckDBPyConnection, ref: str, relation: str | None = None) -> list[Citing]:
-    """Documents citing `ref`, strongest relation first (basis, replaces, amends, mentions)."""
+def cited_by(
+    con: duckdb.DuckDBPyConnection, ref: str, relation: str | None = None, limit: int | None = None
+) -> list[Citing]:
+    """Documents citing `ref`, strongest relation first (basis, replaces, amends, mentions), then by date;
+    the first `limit` of them when given (a central directive can be cited by tens of thousands)."""
     target = find_node(con, ref)
-    sql = "SELECT source, relation, sentence, section, mentions FROM edges WHERE kind = 'cites' AND target = ?"
+    sql = "SELECT * FROM citing WHERE cited = ?"
     params: list[Any] = [target.id]
     if relation:
-        sql += " AND relation = ?"
+        sql += " AND edge_relation = ?"
         params.append(relation)
-    rows = _rows(con, sql, params)
-    nodes = nodes_by_id(con, [r["source"] for r in rows])
-    order = {"basis": 0, "replaces": 1, "amends": 2, "mentions": 3}
-    result = [
-        Citing(node=nodes[r["source"]], relation=r["relation"], sentence=r["sentence"], section=r["section"],
-               mentions=r["mentions"] or 1)
-        for r in rows
+    rank = "CASE edge_relation " + " ".join(f"WHEN '{r}' THEN {i}" for r, i in RELATION_RANK.items()) + " ELSE 9 END"
+    sql += f" ORDER BY {rank}, coalesce(date, ''), id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [
+        Citing(node=_node(r), relation=r["edge_relation"], sentence=r["edge_sentence"], section=r["edge_section"],
+               mentions=r["edge_mentions"] or 1)
+        for r in _rows(con, sql, params)
     ]
-    return sorted(result, key=lambda c: (order.get(c.relation, 9), c.node.date or "", c.node.id))
+
+
+def count_citing(con: duckdb.DuckDBPyConnection, ref: str, relation: str | None = None) -> int:
+    """How many documents cite `ref` (with `relation`): the length of `cited_by` without a limit."""
+    target = find_node(con, ref)
+    sql, params = "SELECT count(*) FROM citing WHERE cited = ?", [target.id]
+    if relation:
+        sql += " AND edge_relation = ?"
+        params.append(relation)
+    return con.execute(sql, params).fetchone()[0]
 
 
 def implements(con: duckdb.DuckDBPyConnection, ref: str) -> list[Citing]:

@@ -1,5 +1,9 @@
 """`vbgraph run`: bring the store up to date with a folder of documents.
 
+Documents are extracted by an executor (this process, local worker processes
+or Dask workers: `pipeline.executors`), which hands back store rows; this
+process is the one writer.
+
 Only new and changed files (by sha256) are extracted; files gone from the
 folder are removed; documents are committed as they come (whole documents
 only, grouped when they come fast), so an interrupted run loses at most the
@@ -18,8 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.graph import RunSummary
+from models.record import ErrorRecord
 from pipeline import graph, store
-from pipeline.batch import Outcome, discover, run
+from pipeline.batch import discover
+from pipeline.executors import Executor, LocalExecutor, Prepared
 
 MAX_GROUP = 64  # documents per transaction at most
 
@@ -80,16 +86,18 @@ def run_corpus(
     force: bool = False,
     wait: float = 0.0,
     on_plan: Callable[[Plan], None] | None = None,
-    on_outcome: Callable[[Outcome], None] | None = None,
+    on_outcome: Callable[[Prepared], None] | None = None,
     commit_every: float = 1.0,
     rebuild_graph: bool = False,
+    executor: Executor | None = None,
 ) -> RunSummary:
     """Process every supported file under `root` into the store at `db`; returns a summary.
 
-    Documents are committed as they arrive, grouped when they arrive faster than
-    one per `commit_every` seconds (0: one transaction per document); `on_outcome`
-    is called once a document is committed. The graph is rebuilt when anything
-    changed, when an earlier run stopped before doing it, or on `rebuild_graph`.
+    Documents are extracted by `executor` (default: `jobs` local worker processes)
+    and committed by this process as they arrive, grouped when they arrive faster
+    than one per `commit_every` seconds (0: one transaction per document);
+    `on_outcome` is called once a document is committed. The graph is rebuilt when
+    anything changed, when an earlier run stopped before doing it, or on `rebuild_graph`.
     """
     t0 = time.perf_counter()
     root = Path(root)
@@ -100,7 +108,9 @@ def run_corpus(
     try:
         con = store.connect(db)
         try:
-            summary = _run(con, root, jobs, force, on_plan, on_outcome, commit_every, rebuild_graph)
+            summary = _run(
+                con, root, executor or LocalExecutor(jobs), force, on_plan, on_outcome, commit_every, rebuild_graph
+            )
         finally:
             con.close()
     finally:
@@ -111,7 +121,7 @@ def run_corpus(
 
 
 def _run(
-    con, root: Path, jobs: int, force: bool, on_plan, on_outcome, commit_every: float, rebuild_graph: bool
+    con, root: Path, executor: Executor, force: bool, on_plan, on_outcome, commit_every: float, rebuild_graph: bool
 ) -> RunSummary:
     known = store.known_files(con)
     p = plan(root, known, force)
@@ -120,7 +130,7 @@ def _run(
     summary = RunSummary(db="", files=len(p.todo) + p.unchanged, unchanged=p.unchanged)
     summary.removed = store.remove(con, p.removed)
     by_path = {str(f): key for key, (f, _, _) in p.todo.items()}
-    pending: list[tuple[store.Stored, Outcome]] = []
+    pending: list[tuple[store.Stored, Prepared]] = []
     last_commit = time.monotonic()
 
     def flush() -> None:
@@ -128,7 +138,7 @@ def _run(
         items = [it for it, _ in pending]
         store.put_many(con, items, replace=any(it.path in known for it in items))
         for it, outcome in pending:
-            if it.record is not None:
+            if it.lines is not None:
                 summary.processed += 1
             else:
                 summary.failed += 1
@@ -138,11 +148,12 @@ def _run(
         last_commit = time.monotonic()
 
     try:
-        for outcome in run(list(by_path), jobs=jobs):
+        for outcome in executor.map(list(by_path.items())):
             key = by_path[outcome.path]
             _, sha, size = p.todo[key]
-            cid = graph.canonical_id_of(outcome.record.metadata) if outcome.record else None
-            pending.append((store.Stored(key, sha, size, outcome.record, outcome.error, cid), outcome))
+            error = ErrorRecord.model_validate_json(outcome.error) if outcome.error else None
+            stored = store.Stored(key, sha, size, error=error, canonical_id=outcome.canonical_id, lines=outcome.lines)
+            pending.append((stored, outcome))
             if len(pending) >= MAX_GROUP or time.monotonic() - last_commit >= commit_every:
                 flush()
         if pending:

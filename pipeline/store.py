@@ -10,13 +10,16 @@ can exist as a text and as a PDF rendering.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,7 @@ from models.record import ErrorRecord, Record
 STORE_VERSION = "2"
 JSON_INSERT_ABOVE = 2000  # values in one insert above which rows go through read_json
 DEFAULT_DB = Path("vbgraph.duckdb")
+MEMORY_LIMIT = "512MB"  # DuckDB's share of a run's memory: the graph build spills past it
 
 # One statement per table; the order is the order of deletion (children first).
 SCHEMA: dict[str, str] = {
@@ -102,7 +106,9 @@ def connect(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnectio
         if "lock" in str(exc).lower():
             raise StoreBusy(f"{db} is in use by another process (a `vbgraph run` still writing?): {exc}") from exc
         raise
-    con.execute("SET enable_progress_bar = false")  # long scans would draw DuckDB's own bar over the output
+    _no_progress_bar(con)
+    # DuckDB would otherwise cache up to most of the machine's memory; past this it spills to disk.
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     if not read_only:
         for name, cols in SCHEMA.items():
             con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
@@ -114,7 +120,18 @@ def connect(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnectio
                 f"{db} was made by another version of vbgraph (store version {version}, this one reads "
                 f"{STORE_VERSION}); build a new store with `vbgraph run DIR --db NEW_PATH`"
             )
+        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'citing'").fetchone()[0]:
+            _mark_graph_stale(con)  # a graph built before the lookup tables: the next run rebuilds it
     return con
+
+
+def _no_progress_bar(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep DuckDB's progress bar off: it would draw over the CLI's output, and in Jupyter it needs
+    ipywidgets. It is off by default, and in Jupyter without ipywidgets even switching it off fails,
+    so it is only switched off when on."""
+    if con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0]:
+        with contextlib.suppress(duckdb.InvalidInputException):
+            con.execute("SET enable_progress_bar = false")
 
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
@@ -170,23 +187,65 @@ def column_types(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, 
 
 
 def _insert_via_json(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[Any]]) -> None:
-    cols = column_types(con, table)
-    names = [n for n, _ in cols]
+    names = [n for n, _ in column_types(con, table)]
+    _insert_lines(
+        con, table, "".join(json.dumps(dict(zip(names, r, strict=True)), ensure_ascii=False) + "\n" for r in rows)
+    )
+
+
+@cache
+def columns(table: str) -> tuple[str, ...]:
+    """Column names of a store table, from its schema (no connection needed: workers encode rows)."""
+    return tuple(c.split()[0].strip('"') for c in SCHEMA[table].split(","))
+
+
+def json_lines(table: str, rows: Sequence[Sequence[Any]]) -> str:
+    """Rows of `table` as newline-delimited JSON objects, the form `_insert_lines` bulk-loads."""
+    names = columns(table)
+    return "".join(json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False) + "\n" for row in rows)
+
+
+def record_lines(path: str, record: Record, canonical_id: str | None) -> dict[str, str]:
+    """The rows `record` adds to each part table, encoded for `put_many`: JSON lines, except the
+    `records` row, whose one value is the record's JSON (kept as is: escaping it into a JSON line and
+    parsing it back would double the writer's work for the largest value of all)."""
+    rows = record_rows(path, record, canonical_id)
+    (row,) = rows.pop("records")
+    return {**{t: json_lines(t, r) for t, r in rows.items()}, "records": row[2]}
+
+
+def _doc_id(documents_line: str) -> str:
+    """The doc_id of a record from its `documents` line (its second field)."""
+    return json.loads(documents_line)["doc_id"]
+
+
+def _insert_lines(con: duckdb.DuckDBPyConnection, table: str, text: str) -> None:
+    """Bulk-insert JSON lines through DuckDB's JSON reader (binding Python values one by one is
+    many times slower)."""
+    if not text:
+        return
+    longest = max(map(len, text.split("\n")))
     fd, tmp = tempfile.mkstemp(prefix=f"vbgraph-{table}-", suffix=".jsonl")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            for row in rows:
-                f.write(json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False))
-                f.write("\n")
-        spec = "{" + ", ".join(f"'{n}': '{t}'" for n, t in cols) + "}"
-        select = ", ".join(f'"{n}"' for n in names)
-        con.execute(
-            f"INSERT INTO {table} SELECT {select} FROM read_json(?, format = 'newline_delimited', "
-            f"columns = {spec}, maximum_object_size = 1073741824)",
-            [tmp],
-        )
+            f.write(text)
+        read_json_into(con, table, tmp, longest)
     finally:
         os.unlink(tmp)
+
+
+def read_json_into(con: duckdb.DuckDBPyConnection, table: str, file: str, longest: int = 1 << 20) -> None:
+    """Insert a JSON-lines file; `longest` (characters of the longest line) sizes DuckDB's read buffer,
+    which it allocates at twice the largest object allowed."""
+    cols = column_types(con, table)
+    spec = "{" + ", ".join(f"'{n}': '{t}'" for n, t in cols) + "}"
+    select = ", ".join(f'"{n}"' for n, _ in cols)
+    limit = max(1 << 20, 4 * longest + 1024)  # UTF-8: at most 4 bytes a character
+    con.execute(
+        f"INSERT INTO {table} SELECT {select} FROM read_json(?, format = 'newline_delimited', "
+        f"columns = {spec}, maximum_object_size = {limit})",
+        [file],
+    )
 
 
 def _delete_documents(con: duckdb.DuckDBPyConnection, paths: Sequence[str]) -> None:
@@ -203,7 +262,8 @@ def _mark_graph_stale(con: duckdb.DuckDBPyConnection) -> None:
 
 @dataclass
 class Stored:
-    """One document to store: its record, or the error that replaced it."""
+    """One document to store: its record (or its rows already encoded by a worker), or the error
+    that replaced it."""
 
     path: str
     sha256: str
@@ -211,6 +271,7 @@ class Stored:
     record: Record | None = None
     error: ErrorRecord | None = None
     canonical_id: str | None = None
+    lines: dict[str, str] | None = None  # table -> JSON lines, from `record_lines` in a worker
 
 
 def put_many(con: duckdb.DuckDBPyConnection, items: Sequence[Stored], replace: bool = True) -> None:
@@ -218,28 +279,42 @@ def put_many(con: duckdb.DuckDBPyConnection, items: Sequence[Stored], replace: b
 
     Grouping a few documents per transaction keeps the store consistent (only
     whole documents are ever committed) at a fraction of the cost of one commit
-    per document. `replace=False` skips the deletes when the paths are known to be new.
+    per document; each table gets one bulk insert per transaction. `replace=False`
+    skips the deletes when the paths are known to be new.
     """
     if not items:
         return
-    rows: dict[str, list[tuple]] = {t: [] for t in (*PART_TABLES, "errors", "files")}
+    chunks: dict[str, list[str]] = defaultdict(list)
+    records: list[tuple] = []
+    status: list[tuple] = []
+    errors: list[tuple] = []
     now = time.time()
     for it in items:
-        if it.record is not None:
-            for table, table_rows in record_rows(it.path, it.record, it.canonical_id).items():
-                rows[table].extend(table_rows)
-            rows["files"].append((it.path, it.sha256, it.size, "ok", now))
+        lines = it.lines
+        if lines is None and it.record is not None:
+            lines = record_lines(it.path, it.record, it.canonical_id)
+        if lines is not None:
+            for table, text in lines.items():
+                if table != "records":
+                    chunks[table].append(text)
+            records.append((it.path, _doc_id(lines["documents"]), lines["records"]))
+            status.append((it.path, it.sha256, it.size, "ok", now))
         else:
             assert it.error is not None
             e = it.error
-            rows["errors"].append((it.path, e.stage, e.error, e.reason))
-            rows["files"].append((it.path, it.sha256, it.size, "error", now))
+            errors.append((it.path, e.stage, e.error, e.reason))
+            status.append((it.path, it.sha256, it.size, "error", now))
+    chunks["errors"].append(json_lines("errors", errors))
+    chunks["files"].append(json_lines("files", status))
     con.execute("BEGIN TRANSACTION")
     try:
         if replace:
             _delete_documents(con, [it.path for it in items])
-        for table, table_rows in rows.items():
-            insert_rows(con, table, table_rows)
+        for table in (*PART_TABLES, "errors", "files"):
+            if table == "records":
+                insert_rows(con, "records", records, chunk=64)
+            else:
+                _insert_lines(con, table, "".join(chunks.get(table, ())))
         _mark_graph_stale(con)
         con.execute("COMMIT")
     except BaseException:

@@ -217,7 +217,8 @@ def test_with_the_citation_resolver(tmp_path):
     con = store.connect(tmp_path / "r.duckdb")
     for r in (kl, a, b, c):
         store.put_record(con, f"{r.doc_id}.txt", r, r.doc_id, 1, graph.canonical_id_of(r.metadata))
-    g = graph.rebuild(con)
+    graph.rebuild(con)
+    g = graph.load_graph(con)
     summary = fill_counts(con, RunSummary(db=""))
     con.close()
     ct48 = tid("Chỉ thị", "48-CT/TW", "2010-10-22")

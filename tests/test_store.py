@@ -68,14 +68,14 @@ def test_error_replaces_record_and_remove_forgets(con):
 def test_failed_insert_rolls_back_whole_document(con, monkeypatch):
     path, r = corpus_records()[0]
     store.put_record(con, path, r, "a", 1, None)
-    real = store.insert_rows
+    real = store._insert_lines
 
-    def broken(c, table, rows, chunk=500):
+    def broken(c, table, text):
         if table == "targets":
             raise RuntimeError("disk full")
-        real(c, table, rows, chunk)
+        real(c, table, text)
 
-    monkeypatch.setattr(store, "insert_rows", broken)
+    monkeypatch.setattr(store, "_insert_lines", broken)
     with pytest.raises(RuntimeError):
         store.put_record(con, path, r.model_copy(update={"citations": []}), "b", 1, None)
     assert counts(con)["citations"] == 2  # the old version is intact

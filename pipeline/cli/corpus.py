@@ -77,7 +77,14 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
 def run_cmd(
     folder: Annotated[Path, typer.Argument(help="folder of documents (searched recursively)")],
     db: DbOption = DEFAULT_DB,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="worker processes")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="worker processes (local, or of a local Dask cluster)")] = 1,
+    executor: Annotated[
+        str, typer.Option("--executor", help="local (worker processes here) or dask (Dask distributed workers)")
+    ] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="dask: scheduler address, e.g. tcp://host:8786 (default: a "
+                                                     "LocalCluster of --jobs workers)")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="re-extract unchanged files too")] = False,
     rebuild: Annotated[bool, typer.Option("--rebuild-graph", help="rebuild the graph even if nothing changed")] = False,
     wait: Annotated[float, typer.Option("--wait", help="seconds to wait for another run holding the store")] = 0.0,
@@ -88,11 +95,18 @@ def run_cmd(
     Every document is committed on its own, so an interrupted run can simply be
     run again. A file that fails is listed in the `errors` table; the others go on.
     """
+    from pipeline.executors import executor as make_executor
     from pipeline.runner import RunError, run_corpus
     from pipeline.store import StoreError
 
     if not folder.exists():
         raise fail(f"{folder}: no such file or folder")
+    if scheduler and executor != "dask":
+        raise fail("--scheduler needs --executor dask")
+    try:
+        chosen = make_executor(executor, jobs, scheduler)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
     with progress_bar(0) as bar:
         task = bar.add_task("extracting", total=None)
 
@@ -102,12 +116,14 @@ def run_cmd(
         try:
             summary = run_corpus(
                 folder, db, jobs=jobs, force=force, wait=wait, on_plan=on_plan, rebuild_graph=rebuild,
-                on_outcome=lambda _: bar.advance(task),
+                on_outcome=lambda _: bar.advance(task), executor=chosen,
             )
         except StoreError as exc:
             raise fail(str(exc), 3) from None
         except RunError as exc:
             raise fail(str(exc), 1) from None
+        except (OSError, RuntimeError) as exc:  # e.g. no Dask scheduler at --scheduler, or Dask not installed
+            raise fail(f"{type(exc).__name__}: {exc}", 1) from None
         except KeyboardInterrupt:
             raise fail("interrupted; the documents stored so far are kept, run again to complete", 130) from None
     if as_json:
@@ -172,19 +188,22 @@ def _citing_command(relation: str | None) -> Callable[..., None]:
         relation_opt: Annotated[
             str | None, typer.Option("--relation", help="basis, replaces, amends or mentions")
         ] = relation,
+        limit: Annotated[int, typer.Option("--limit", "-n", help="documents to show at most (0: all)")] = 100,
         db: DbOption = DEFAULT_DB,
         as_json: JsonOption = False,
     ) -> None:
-        from pipeline.queries import cited_by, find_node
+        from pipeline.queries import cited_by, count_citing, find_node
 
         with opened(db) as con:
             target = find_node(con, doc)
-            rows = cited_by(con, target.id, relation_opt)
+            rows = cited_by(con, target.id, relation_opt, limit or None)
+            total = count_citing(con, target.id, relation_opt) if limit and len(rows) == limit else len(rows)
         if as_json:
             print_json(rows)
             return
+        shown = f"{len(rows)} of {total}, --limit 0 for all" if total > len(rows) else str(total)
         table(
-            f"{'implementing' if relation == 'basis' else 'citing'} {target.label} ({len(rows)})",
+            f"{'implementing' if relation == 'basis' else 'citing'} {target.label} ({shown})",
             ["document", "relation", "section", "mentions", "citing sentence"],
             [[c.node.label, c.relation, c.section, c.mentions, c.sentence] for c in rows],
         )

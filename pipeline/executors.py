@@ -1,0 +1,135 @@
+"""Where documents are extracted: in this process, in local worker processes, or on a Dask cluster.
+
+Workers do everything that depends on one document only: extraction, the
+document's canonical id and its rows for every part table, already encoded for
+bulk loading. The one writer (the process holding the store) then only appends
+them to the store, so it stays a small share of the work however many
+workers feed it. Every executor keeps a bounded number of documents in flight,
+so memory does not grow with the corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, Protocol
+
+from pipeline import batch, graph, store
+
+IN_FLIGHT_PER_WORKER = 4  # documents queued per worker: enough to keep it busy, few enough to stay flat
+
+
+@dataclass
+class Prepared:
+    """One document ready to store: its part-table rows as JSON lines, or the error that replaced it."""
+
+    path: str
+    lines: dict[str, str] | None = None  # table -> its rows, as `store.record_lines` encodes them
+    error: str | None = None  # ErrorRecord JSON
+    canonical_id: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.lines is not None
+
+
+def prepare(path: str, key: str | None = None) -> Prepared:
+    """Extract the file at `path` and turn it into store rows under `key` (the stored path, by default
+    `path`); failures stay an error entry for this file."""
+    outcome = batch.process(path)  # looked up on the module so a replaced `process` is used
+    if outcome.record is None:
+        assert outcome.error is not None
+        return Prepared(path, error=outcome.error.model_dump_json())
+    cid = graph.canonical_id_of(outcome.record.metadata)
+    return Prepared(path, lines=store.record_lines(key or path, outcome.record, cid), canonical_id=cid)
+
+
+class Executor(Protocol):
+    def map(self, jobs: list[tuple[str, str]]) -> Iterator[Prepared]:
+        """Prepared documents for (file, stored key) pairs, in completion order."""
+        ...
+
+
+class LocalExecutor:
+    """This process (`jobs` <= 1) or a pool of `jobs` worker processes on this machine."""
+
+    def __init__(self, jobs: int = 1) -> None:
+        self.jobs = jobs
+
+    def map(self, jobs: list[tuple[str, str]]) -> Iterator[Prepared]:
+        if self.jobs <= 1 or len(jobs) <= 1:
+            for path, key in jobs:
+                yield prepare(path, key)
+            return
+        with ProcessPoolExecutor(max_workers=self.jobs) as pool:
+            queue = iter(jobs)
+            pending: set[Future] = {pool.submit(prepare, *j) for j in islice(queue, self.jobs * IN_FLIGHT_PER_WORKER)}
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    yield fut.result()
+                    nxt = next(queue, None)
+                    if nxt is not None:
+                        pending.add(pool.submit(prepare, *nxt))
+
+
+class DaskExecutor:
+    """Workers of a Dask distributed cluster: the scheduler at `scheduler`, or a LocalCluster of `jobs`
+    single-threaded worker processes when no address is given.
+
+    Input files must be readable by every worker at the same path; results come
+    back to this process, the only one that writes the store.
+    """
+
+    def __init__(self, scheduler: str | None = None, jobs: int = 1, processes: bool = True) -> None:
+        self.scheduler = scheduler
+        self.jobs = max(1, jobs)
+        self.processes = processes
+
+    def _client(self) -> tuple[Any, Any]:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:
+            raise RuntimeError('the Dask executor needs dask distributed: pip install "vbgraph[cluster]"') from exc
+        if self.scheduler:
+            return Client(self.scheduler), None
+        cluster = LocalCluster(
+            n_workers=self.jobs, threads_per_worker=1, processes=self.processes, dashboard_address=None,
+            host="127.0.0.1",
+        )
+        return Client(cluster), cluster
+
+    def map(self, jobs: list[tuple[str, str]]) -> Iterator[Prepared]:
+        if not jobs:
+            return
+        from distributed import as_completed
+
+        client, cluster = self._client()
+        try:
+            slots = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
+            limit = slots * IN_FLIGHT_PER_WORKER
+            queue = iter(jobs)
+            running = as_completed([client.submit(prepare, *j, pure=False) for j in islice(queue, limit)])
+            for fut in running:
+                yield fut.result()  # a task that raised (it never should: errors are per document) stops here
+                fut.release()
+                nxt = next(queue, None)
+                if nxt is not None:
+                    running.add(client.submit(prepare, *nxt, pure=False))
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def executor(kind: str = "local", jobs: int = 1, scheduler: str | None = None) -> Executor:
+    """The executor named on the command line: `local` (worker processes) or `dask`."""
+    if kind == "local":
+        return LocalExecutor(jobs)
+    if kind == "dask":
+        return DaskExecutor(scheduler, jobs)
+    raise ValueError(f"unknown executor {kind!r}; one of local, dask")
+
+
