@@ -58,8 +58,10 @@ def sha256_of(f: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-def plan(root: Path, known: dict[str, str], force: bool = False) -> Plan:
-    """Compare the folder with what the store holds."""
+def plan(root: Path, known: dict[str, str], force: bool = False, skippable: dict[str, str] | None = None) -> Plan:
+    """Compare the folder with what the store holds (`known`); only files in `skippable`
+    (default: all known) are skipped when unchanged."""
+    skippable = known if skippable is None else skippable
     todo: dict[str, tuple[Path, str, int]] = {}
     unchanged = 0
     present = set()
@@ -70,7 +72,7 @@ def plan(root: Path, known: dict[str, str], force: bool = False) -> Plan:
             sha, size = sha256_of(f)
         except OSError:
             sha, size = "", 0  # unreadable: extraction will record why
-        if not force and sha and known.get(key) == sha:
+        if not force and sha and skippable.get(key) == sha:
             unchanged += 1
         else:
             todo[key] = (f, sha, size)
@@ -123,8 +125,9 @@ def run_corpus(
 def _run(
     con, root: Path, executor: Executor, force: bool, on_plan, on_outcome, commit_every: float, rebuild_graph: bool
 ) -> RunSummary:
-    known = store.known_files(con)
-    p = plan(root, known, force)
+    # every stored file counts for removal; files that failed are tried again
+    known = store.known_files(con, retry_errors=False)
+    p = plan(root, known, force, skippable=store.known_files(con))
     if on_plan:
         on_plan(p)
     summary = RunSummary(db="", files=len(p.todo) + p.unchanged, unchanged=p.unchanged)

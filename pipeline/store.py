@@ -143,9 +143,15 @@ def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
 
-def known_files(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Stored path -> sha256 of every file already processed (record or error)."""
-    return dict(con.execute("SELECT path, sha256 FROM files").fetchall())
+def known_files(con: duckdb.DuckDBPyConnection, retry_errors: bool = True) -> dict[str, str]:
+    """Stored path -> sha256 of the files a run may skip when unchanged.
+
+    Files that failed are left out by default, so the next run tries them again: a
+    failure often comes from the machine (Tesseract or LibreOffice missing, a file
+    still being copied), not from the file.
+    """
+    sql = "SELECT path, sha256 FROM files" + (" WHERE status <> 'error'" if retry_errors else "")
+    return dict(con.execute(sql).fetchall())
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[Any]], chunk: int = 500) -> None:

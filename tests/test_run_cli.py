@@ -248,3 +248,19 @@ def test_dead_worker_stops_the_run_cleanly_and_the_next_run_completes(docs, tmp_
     monkeypatch.setattr(batch, "process", real)
     again = run_corpus(docs, db, jobs=2)
     assert again.documents == 3 and again.errors == 0 and again.processed + again.unchanged == 3
+
+
+def test_a_file_that_failed_is_tried_again_and_forgotten_when_removed(docs, tmp_path):
+    bad = docs / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\xfd not text \x00\x00\x00\x00")
+    db = tmp_path / "s.duckdb"
+    code, first = run_json(docs, db)
+    assert code == 1 and first["failed"] == 1
+    code, second = run_json(docs, db)  # the failure may have come from the machine: try again
+    assert code == 1 and second["failed"] == 1 and second["unchanged"] == 3
+    bad.write_text("KẾ HOẠCH\nThực hiện năm 2024\nI. MỤC ĐÍCH\n1. Tuyên truyền.\n", encoding="utf-8")
+    code, fixed = run_json(docs, db)
+    assert code == 0 and fixed["errors"] == 0 and fixed["records"] == 4
+    bad.unlink()
+    code, gone = run_json(docs, db)
+    assert code == 0 and gone["removed"] == 1 and gone["records"] == 3
