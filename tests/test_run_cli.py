@@ -89,8 +89,8 @@ def test_corrupt_file_is_recorded_and_the_run_goes_on(docs, tmp_path):
     errors = dict(con.execute("SELECT path, error FROM errors").fetchall())
     assert errors == {"broken.pdf": "not_a_pdf", "empty.txt": "empty_file"}
     con.close()
-    code, s = run_json(docs, db)  # unchanged failures are not retried, and still listed
-    assert code == 0 and s["errors"] == 2 and s["processed"] == 0
+    code, s = run_json(docs, db)  # failures are tried again (and still listed); good files are skipped
+    assert code == 1 and s["errors"] == 2 and s["failed"] == 2 and s["unchanged"] == 3
 
 
 def test_killed_run_is_completed_by_the_next(docs, tmp_path):
