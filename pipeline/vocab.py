@@ -61,6 +61,13 @@ def doc_type_pattern() -> str:
 
 
 @cache
+def doc_type_title_pattern() -> str:
+    """The type names as a title line prints them, in capitals (`KẾ HOẠCH`), longest first."""
+    names = sorted({n.upper() for t in doc_types() for n in (t.name, *t.variants)}, key=len, reverse=True)
+    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+
+
+@cache
 def doc_type_pattern_cased() -> str:
     """Like `doc_type_pattern`, spelled out in the cases print uses (`Quyết định`, `quyết định`,
     `QUYẾT ĐỊNH`, `Quyết Định`) so a scan needs no case-insensitive flag: with Vietnamese

@@ -19,6 +19,7 @@ from pipeline.blocks import Block, Ingested
 from pipeline.doclines import all_caps
 from pipeline.ingest.errors import IngestError
 from pipeline.ingest.legacy import convert_text, decode_legacy_bytes
+from pipeline.vocab import doc_type_title_pattern
 
 # ---------------------------------------------------------------- decoding
 
@@ -443,11 +444,8 @@ _MOTTO = re.compile(
 )
 _PLACE_DATE = re.compile(r"^\s*[^\d,]{2,40},\s*ngày\b.*\bnăm\b", re.I)
 _NUMBER_LINE = re.compile(r"^\s*Số\s*:?\s*[\w\s]*/|^\s*Số\s*:", re.I)
-DOC_TYPE_TITLE = re.compile(
-    r"^\s*(?:KẾ\s+HOẠCH|HƯỚNG\s+DẪN|QUYẾT\s+ĐỊNH|NGHỊ\s+QUYẾT|NGHỊ\s+ĐỊNH|CHỈ\s+THỊ|THÔNG\s+BÁO|THÔNG\s+TƯ|"
-    r"THÔNG\s+TRI|BÁO\s+CÁO|CHƯƠNG\s+TRÌNH|KẾT\s+LUẬN|QUY\s+ĐỊNH|QUY\s+CHẾ|ĐỀ\s+ÁN|DỰ\s+ÁN|PHƯƠNG\s+ÁN|"
-    r"TỜ\s+TRÌNH|CÔNG\s+ĐIỆN|CÔNG\s+VĂN|BIÊN\s+BẢN|LUẬT|PHÁP\s+LỆNH)\b[^a-zà-ỹđ]*$"
-)
+# A title line: the type word in capitals, alone or with more capitals (`KẾ HOẠCH`, `QUYẾT ĐỊNH`).
+DOC_TYPE_TITLE = re.compile(rf"^\s*(?:{doc_type_title_pattern()})\b[^a-zà-ỹđ]*$")
 NOI_NHAN = re.compile(r"^\s*(?:Nơi\s*nhận|NƠI\s*NHẬN)\s*:?")
 BULLET = re.compile(r"^\s*[-+•–—]\s*")
 _AUTHORITY = re.compile(
