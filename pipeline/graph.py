@@ -15,21 +15,22 @@ the corpus; networkx is loaded only when asked for (`load_graph`).
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import re
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 import duckdb
 import networkx as nx
 
-from models.record import Citation, Metadata, Record, Source
+from models.record import Citation, Metadata
 from pipeline import store
+from pipeline.citations.resolve import CorpusResolver, canonical_id_for
+from pipeline.citations.symbols import symbol_from_text
+from pipeline.citations.symbols import symbol_key as grammar_key
 from pipeline.levels import issuer_level, level_of_name
 
 RELATION_RANK = {"basis": 0, "replaces": 1, "amends": 2, "mentions": 3}
@@ -48,22 +49,14 @@ EDGE_COLUMNS = (
 
 def symbol_key(symbol: str | None) -> str | None:
     """A symbol folded for lenient matching: case, spaces, slash/hyphen variants (`48/CT-TW` = `48-CT/TW`),
-    leading zeros. Uses the citation stage's symbol grammar when present, so names typed on the command
-    line meet symbols as the resolver reads them."""
+    leading zeros, through the citation stage's symbol grammar, so names typed on the command line meet
+    symbols as the resolver reads them; plain folding for what the grammar does not read."""
     if not symbol:
         return None
-    try:
-        from pipeline.citations.symbols import symbol_from_text
-        from pipeline.citations.symbols import symbol_key as grammar_key
-    except ImportError:
-        return plain_symbol_key(symbol)
     for text in (symbol, symbol.upper()):
-        try:
-            sym = symbol_from_text(text)
-            if sym is not None:
-                return grammar_key(sym)
-        except Exception:  # a grammar bug must not break lookups: fall back to plain folding
-            break
+        sym = symbol_from_text(text)
+        if sym is not None:
+            return grammar_key(sym)
     return plain_symbol_key(symbol)
 
 
@@ -79,17 +72,8 @@ def body_id(name: str) -> str:
 
 
 def canonical_id_of(metadata: Any) -> str | None:
-    """A record's own canonical id: stored in the record, else from the citation resolver when present."""
-    if getattr(metadata, "canonical_id", None):
-        return metadata.canonical_id
-    try:
-        from pipeline.citations.resolve import canonical_id_for
-    except ImportError:
-        return None
-    try:
-        return canonical_id_for(metadata)
-    except Exception:  # a resolver bug must not stop a run; the record keeps its doc_id node
-        return None
+    """A record's own canonical id: stored in the record, else from the citation resolver."""
+    return getattr(metadata, "canonical_id", None) or canonical_id_for(metadata)
 
 
 def display_date(iso: str | None) -> str | None:
@@ -379,25 +363,6 @@ def load_graph(con: duckdb.DuckDBPyConnection) -> nx.MultiDiGraph:
     return g
 
 
-def records_for_resolution(con: duckdb.DuckDBPyConnection) -> list[tuple[str, Record]]:
-    """Each stored record's headers and citations as extracted, rebuilt from the part tables.
-
-    Much lighter than parsing the full records: no text, no validation (the
-    rows were validated records when stored). Holds the whole corpus: used only
-    with a resolver that offers no streaming parts (see `resolve_targets`).
-    """
-    cits: dict[str, list[Citation]] = defaultdict(list)
-    for path, c in _extracted_citations(con, "SELECT c.path, {cols} FROM citations c ORDER BY c.path, c.idx"):
-        cits[path].append(c)
-    sources = {
-        path: Source.model_construct(path=path, format=fmt, sha256=sha, pages=pages)
-        for path, fmt, sha, pages in con.execute("SELECT path, format, sha256, pages FROM documents").fetchall()
-    }
-    return [(path, Record.model_construct(
-        doc_id=doc_id, source=sources[path], text="", metadata=meta, citations=cits.get(path, []),
-    )) for path, doc_id, _, meta in _stored_headers(con)]
-
-
 def _citation_fields(con: duckdb.DuckDBPyConnection) -> list[str]:
     stored = {name for name, _ in store.column_types(con, "citations")}  # fields added later stay in the JSON
     return [f for f in Citation.model_fields if f not in ("target_id", "resolved_by") and f in stored]
@@ -452,7 +417,7 @@ _DISTINCT_MENTIONS = (
 
 
 def _resolved_streaming(
-    con: duckdb.DuckDBPyConnection, resolve: Any, doc_updates: list[tuple[str | None, str, str]]
+    con: duckdb.DuckDBPyConnection, doc_updates: list[tuple[str | None, str, str]]
 ) -> Iterator[tuple[str, str | None, str | None]]:
     """(mention key, target_id, resolved_by) for every distinct mention, after the corpus pass; the
     documents whose canonical id changes are added to `doc_updates` on the way.
@@ -463,18 +428,15 @@ def _resolved_streaming(
     """
     con.execute(_DISTINCT_MENTIONS)
     mentions = "SELECT c._key, {cols} FROM _mentions c ORDER BY c.path, c.idx"
-    index = resolve.Index()
+    resolver = CorpusResolver()
     for _, c in _extracted_citations(con, mentions):
-        index.add(c)
+        resolver.add_citation(c)
     for path, doc_id, stored_id, meta in _stored_headers(con):
-        cid = meta.canonical_id or resolve.canonical_id_for(meta)
-        if cid:
-            index.add_document(meta, cid)
+        cid = resolver.add_document(meta)
         if cid != stored_id:
             doc_updates.append((cid, cid or f"doc:{doc_id}", path))
     for key, c in _extracted_citations(con, mentions):
-        if resolve._needs_resolution(c):
-            resolve.resolve_with(c, index, "corpus")
+        resolver.resolve(c)
         yield key, c.target_id, c.resolved_by
     con.execute("DROP TABLE IF EXISTS _mentions")
 
@@ -498,49 +460,23 @@ def _insert_stream(con: duckdb.DuckDBPyConnection, table: str, rows: Iterator[tu
 
 
 def resolve_targets(con: duckdb.DuckDBPyConnection) -> int:
-    """Run the citation resolver's corpus-level pass, when there is one; returns citations changed.
+    """Run the citation resolver's corpus-level pass; returns the citations changed.
 
     The records and the `extracted_*` columns keep what extraction found; the
     pass sets `citations.target_id` and the documents' canonical ids, and is
     redone from the extracted values whenever the corpus changes.
     """
-    try:
-        resolve = importlib.import_module("pipeline.citations.resolve")
-    except ImportError:
-        return 0
-    if not hasattr(resolve, "resolve_corpus"):
-        return 0
     con.execute("CREATE OR REPLACE TEMP TABLE _resolved (path VARCHAR, idx INTEGER, target_id VARCHAR, "
                 "resolved_by VARCHAR)")
     doc_updates: list[tuple[str | None, str, str]] = []
-    if all(hasattr(resolve, n) for n in ("Index", "resolve_with", "_needs_resolution", "canonical_id_for")):
-        con.execute("CREATE OR REPLACE TEMP TABLE _resolved_key (k VARCHAR, target_id VARCHAR, resolved_by VARCHAR)")
-        _insert_stream(con, "_resolved_key", _resolved_streaming(con, resolve, doc_updates))
-        con.execute(
-            f"INSERT INTO _resolved SELECT c.path, c.idx, r.target_id, r.resolved_by "
-            f"FROM (SELECT path, idx, target_id, resolved_by, {_KEY_SQL} AS k FROM citations c) c "
-            "JOIN _resolved_key r USING (k) "
-            "WHERE c.target_id IS DISTINCT FROM r.target_id OR c.resolved_by IS DISTINCT FROM r.resolved_by"
-        )
-    else:  # a resolver offering only `resolve_corpus`: the whole corpus at once
-        loaded = records_for_resolution(con)
-        result = resolve.resolve_corpus([r for _, r in loaded])
-        resolved = list(result) if result is not None else [r for _, r in loaded]
-        current = {
-            (p, i): (t, rb)
-            for p, i, t, rb in con.execute("SELECT path, idx, target_id, resolved_by FROM citations").fetchall()
-        }
-        store.insert_rows(con, "_resolved", [
-            (path, i, c.target_id, c.resolved_by)
-            for (path, _), record in zip(loaded, resolved, strict=True)
-            for i, c in enumerate(record.citations)
-            if current.get((path, i), (c.target_id, c.resolved_by)) != (c.target_id, c.resolved_by)
-        ])
-        stored_ids = dict(con.execute("SELECT path, canonical_id FROM documents").fetchall())
-        for path, record in loaded:
-            cid = canonical_id_of(record.metadata)
-            if cid != stored_ids.get(path):
-                doc_updates.append((cid, cid or f"doc:{record.doc_id}", path))
+    con.execute("CREATE OR REPLACE TEMP TABLE _resolved_key (k VARCHAR, target_id VARCHAR, resolved_by VARCHAR)")
+    _insert_stream(con, "_resolved_key", _resolved_streaming(con, doc_updates))
+    con.execute(
+        f"INSERT INTO _resolved SELECT c.path, c.idx, r.target_id, r.resolved_by "
+        f"FROM (SELECT path, idx, target_id, resolved_by, {_KEY_SQL} AS k FROM citations c) c "
+        "JOIN _resolved_key r USING (k) "
+        "WHERE c.target_id IS DISTINCT FROM r.target_id OR c.resolved_by IS DISTINCT FROM r.resolved_by"
+    )
     changed = con.execute("SELECT count(*) FROM _resolved").fetchone()[0]
     con.execute("BEGIN TRANSACTION")
     try:

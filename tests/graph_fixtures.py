@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import sys
-import types
 
 import pytest
 
 from models.record import Assignment, Citation, Deadline, Metadata, Record, Source, Target
+from pipeline import graph
 
 CT48 = "vn:chi-thi:48-CT/TW"
 KL44 = "vn:ket-luan:44-KL/TW"
@@ -120,7 +119,16 @@ def build_store(db) -> None:
 @pytest.fixture
 def no_resolver(monkeypatch):
     """Hide the citation resolver: these tests give target ids themselves and must not depend on it."""
-    stub = types.ModuleType("pipeline.citations.resolve")
-    stub.canonical_id_for = lambda metadata: None
-    stub.resolve_corpus = lambda records: list(records)
-    monkeypatch.setitem(sys.modules, "pipeline.citations.resolve", stub)
+
+    class KeepIds:
+        def add_citation(self, c):
+            pass
+
+        def add_document(self, metadata):
+            return metadata.canonical_id
+
+        def resolve(self, c):
+            pass
+
+    monkeypatch.setattr(graph, "CorpusResolver", KeepIds)
+    monkeypatch.setattr(graph, "canonical_id_for", lambda metadata: None)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 
 import duckdb
 import networkx as nx
@@ -135,19 +133,22 @@ def test_levels():
 
 def test_corpus_resolver_is_used_when_present(tmp_path, monkeypatch):
     """The citation resolver's corpus pass fills target ids the records lack; the records stay as extracted."""
-    module = types.ModuleType("pipeline.citations.resolve")
+    def own_id(m):
+        return f"vn:{m.symbol}" if m.symbol == "05/HD-CCB" else None
 
-    def resolve_corpus(records):
-        out = []
-        for r in records:
-            cs = [c.model_copy(update={"target_id": "vn:de-an:201", "resolved_by": "corpus"})
-                  if c.name == "Đề án số 201" else c for c in r.citations]
-            out.append(r.model_copy(update={"citations": cs}))
-        return out
+    class Resolver:
+        def add_citation(self, c):
+            pass
 
-    module.resolve_corpus = resolve_corpus
-    module.canonical_id_for = lambda m: f"vn:{m.symbol}" if m.symbol == "05/HD-CCB" else None
-    monkeypatch.setitem(sys.modules, "pipeline.citations.resolve", module)
+        def add_document(self, metadata):
+            return metadata.canonical_id or own_id(metadata)
+
+        def resolve(self, c):
+            if c.name == "Đề án số 201":
+                c.target_id, c.resolved_by = "vn:de-an:201", "corpus"
+
+    monkeypatch.setattr(graph, "CorpusResolver", Resolver)
+    monkeypatch.setattr(graph, "canonical_id_for", own_id)
     db = tmp_path / "r.duckdb"
     build_store(db)
     con = store.connect(db)

@@ -221,35 +221,54 @@ def resolve_document(citations: list[Citation], aliases: dict[int, str]) -> None
             resolve_with(c, index, "document")
 
 
+class CorpusResolver:
+    """The corpus-level pass, fed one document and one mention at a time so a store can stream
+    them: first `add_document` / `add_citation` for everything, then `resolve` each mention.
+
+    Rules: a corpus document's own id wins for its symbol (normative symbols carry their
+    year, so they name one document); other unresolved or number-only mentions take the id
+    the other documents' full mentions and the corpus documents agree on; two candidates
+    leave the mention flagged `ambiguous`.
+    """
+
+    def __init__(self) -> None:
+        self.index = Index()
+        self._own: dict[str, set[str]] = defaultdict(set)
+
+    def add_document(self, metadata: Metadata) -> str | None:
+        """Index a corpus document; returns its canonical id."""
+        cid = metadata.canonical_id or canonical_id_for(metadata)
+        if cid:
+            self.index.add_document(metadata, cid)
+            sym = symbol_from_text(metadata.symbol) if metadata.symbol else None
+            if sym is not None and sym.year:
+                self._own[symbol_key(sym)].add(cid)
+        return cid
+
+    def add_citation(self, c: Citation) -> None:
+        self.index.add(c)
+
+    def resolve(self, c: Citation) -> None:
+        """Settle `c` in place against everything added."""
+        own = self._own.get(k) if (k := _sym_key(c)) is not None else None
+        if own is not None and len(own) == 1:
+            target = next(iter(own))
+            if c.target_id != target:
+                _settle(c, target, "corpus")  # a corpus document's own id wins over the mention's
+        elif _needs_resolution(c):
+            resolve_with(c, self.index, "corpus")
+
+
 def resolve_corpus(records: Iterable[Record]) -> list[Record]:
-    """Second pass over many records: fill missing or number-only target_ids from the other
-    documents' full mentions and from the corpus documents' own ids (`canonical_id_for`).
+    """Second pass over many records held in memory (see `CorpusResolver`).
     Records are changed in place and returned as a list."""
     records = list(records)
-    index = Index()
+    resolver = CorpusResolver()
     for r in records:
         for c in r.citations:
-            index.add(c)
-        cid = r.metadata.canonical_id or canonical_id_for(r.metadata)
-        if cid:
-            index.add_document(r.metadata, cid)
-    own = _corpus_symbols(records)
+            resolver.add_citation(c)
+        resolver.add_document(r.metadata)
     for r in records:
         for c in r.citations:
-            if (k := _sym_key(c)) is not None and k in own and c.target_id != own[k]:
-                _settle(c, own[k], "corpus")  # a corpus document's own id wins over the mention's
-            elif _needs_resolution(c):
-                resolve_with(c, index, "corpus")
+            resolver.resolve(c)
     return records
-
-
-def _corpus_symbols(records: list[Record]) -> dict[str, str]:
-    """Symbol key -> the corpus document's id, for symbols that name one document by themselves
-    (normative ones carry their year); a symbol two corpus documents share is left out."""
-    ids: dict[str, set[str]] = defaultdict(set)
-    for r in records:
-        sym = symbol_from_text(r.metadata.symbol) if r.metadata.symbol else None
-        cid = r.metadata.canonical_id or canonical_id_for(r.metadata)
-        if sym is not None and sym.year and cid:
-            ids[symbol_key(sym)].add(cid)
-    return {k: next(iter(v)) for k, v in ids.items() if len(v) == 1}
