@@ -188,13 +188,17 @@ def _iso_from_pdf_date(raw: str | None) -> str | None:
     if not m:
         return None
     y, mo, d, hh, mm, ss, tz = m.groups()
-    out = f"{y}-{mo or '01'}-{d or '01'}T{hh or '00'}:{mm or '00'}:{ss or '00'}"
+    return f"{y}-{mo or '01'}-{d or '01'}T{hh or '00'}:{mm or '00'}:{ss or '00'}" + _offset(tz)
+
+
+def _offset(tz: str | None) -> str:
+    """An ISO offset from the forms PDF dates and stamps print: `Z`, `+07'00'`, `+07:00`, `+0700`."""
+    if not tz:
+        return ""
     if tz == "Z":
-        out += "+00:00"
-    elif tz:
-        digits = tz.replace("'", "")
-        out += f"{digits[:3]}:{digits[3:5] or '00'}"
-    return out
+        return "+00:00"
+    digits = re.sub(r"[':]", "", tz)
+    return f"{digits[:3]}:{digits[3:5] or '00'}"
 
 
 def shown_time(text: str) -> str | None:
@@ -207,13 +211,7 @@ def shown_time(text: str) -> str | None:
         y, mo, d, hh, mi, ss, tz = (m.group(k) for k in ("iy", "im", "id", "iH", "iM", "iS", "itz"))
     else:
         y, mo, d, hh, mi, ss, tz = (m.group(k) for k in ("y", "m", "d", "H", "M", "S", "tz"))
-    out = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}T{int(hh):02d}:{mi}:{ss or '00'}"
-    if tz == "Z":
-        out += "+00:00"
-    elif tz:
-        digits = tz.replace(":", "")
-        out += f"{digits[:3]}:{digits[3:]}"
-    return out
+    return f"{int(y):04d}-{int(mo):02d}-{int(d):02d}T{int(hh):02d}:{mi}:{ss or '00'}" + _offset(tz)
 
 
 def _organisation(text: str, reason: str | None) -> str | None:
