@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.record import ErrorRecord, Record
-from pipeline.extract import StageError, extract_file
+from pipeline.extract import StageError, extract_bytes, extract_file
 from pipeline.ingest import SUPPORTED_SUFFIXES, IngestError
 
 
@@ -71,6 +71,30 @@ def process(path: str) -> Outcome:
         return Outcome(path, error=ErrorRecord(path=path, stage="extract", error="internal_error", reason=f"{type(exc).__name__}: {exc}"))
 
 
+# A short plan that takes every lazily loaded path of the pipeline: an old-style tone
+# syllable (the tone normalizer), a count with its unit (the word segmenter), a
+# citation, a deadline and an assignment.
+_WARM_UP_TEXT = """ỦY BAN NHÂN DÂN TỈNH HÒA BÌNH
+Số: 1/KH-UBND
+Hoà Bình, ngày 2 tháng 3 năm 2024
+
+KẾ HOẠCH
+Thực hiện Chỉ thị số 48-CT/TW ngày 22/10/2010 của Bộ Chính trị
+
+I. MỤC TIÊU
+1. Phấn đấu đến năm 2025 có 100% số xã đạt chuẩn.
+II. TỔ CHỨC THỰC HIỆN
+1. Công an tỉnh chủ trì, phối hợp với Sở Y tế báo cáo trước ngày 15/12/2024.
+"""
+
+
+def warm_up() -> None:
+    """Load what the first document of a process would load (the word segmenter, the tone
+    normalizer, compiled patterns), once, before worker processes are forked from this one:
+    they inherit it instead of each paying for it."""
+    extract_bytes(_WARM_UP_TEXT.encode(), "warm-up.txt")
+
+
 def _process_job(path: str) -> tuple[str, str | None, str | None]:
     """Worker entry point: JSON strings travel between processes cheaply."""
     o = process(path)
@@ -87,6 +111,7 @@ def run(paths: list[str], jobs: int = 1) -> Iterator[Outcome]:
         for p in paths:
             yield process(p)
         return
+    warm_up()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: set[Future] = set()
         queue = iter(paths)

@@ -63,6 +63,7 @@ class LocalExecutor:
             for path, key in jobs:
                 yield prepare(path, key)
             return
+        batch.warm_up()
         with ProcessPoolExecutor(max_workers=self.jobs) as pool:
             queue = iter(jobs)
             pending: set[Future] = {pool.submit(prepare, *j) for j in islice(queue, self.jobs * IN_FLIGHT_PER_WORKER)}

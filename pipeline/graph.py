@@ -127,16 +127,18 @@ SELECT *, row_number() OVER (PARTITION BY node ORDER BY format = 'pdf', path) AS
 # gives its relation, sentence and section; every mention counts. The aggregate keeps only the winning
 # mention's index (a record's mentions all come from one path), then joins back for its text, so the
 # hash table holds no sentences.
-_RELATION_RANK_SQL = "CASE c.relation " + " ".join(
-    f"WHEN '{r}' THEN {i}" for r, i in RELATION_RANK.items()
-) + " ELSE 9 END"
+def relation_rank_sql(column: str) -> str:
+    """SQL giving a relation's place in `RELATION_RANK` (unknown relations last)."""
+    return f"CASE {column} " + " ".join(f"WHEN '{r}' THEN {i}" for r, i in RELATION_RANK.items()) + " ELSE 9 END"
+
+
 _STRIDE = 10_000_000_000  # above any citation index
 _CITES = f"""
 SELECT g.source, g.target, 'cites' AS kind, 'cites' AS key, c.relation, c.sentence, c.section,
        NULL AS role, NULL AS task, NULL AS deadline, NULL AS goal, g.mentions, g.path
 FROM (
     SELECT n.node AS source, c.target_id AS target, min(c.path) AS path, count(*) AS mentions,
-           min(({_RELATION_RANK_SQL}) * {_STRIDE} + c.idx) % {_STRIDE} AS idx
+           min(({relation_rank_sql('c.relation')}) * {_STRIDE} + c.idx) % {_STRIDE} AS idx
     FROM citations c JOIN _node_of n ON n.path = c.path AND n.rank = 1
     WHERE c.target_id IS NOT NULL AND c.target_id <> n.node
     GROUP BY n.node, c.target_id
@@ -309,6 +311,7 @@ def build_tables(con: duckdb.DuckDBPyConnection) -> None:
         )
         store.set_meta(con, "graph_stale", "0")
         store.set_meta(con, "graph_built", str(time.time()))  # tells caches built on the old graph apart
+        store.set_meta(con, "graph_version", store.GRAPH_VERSION)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -317,25 +320,29 @@ def build_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {t}")
 
 
-# Lookup tables for the two walks researchers ask most (`cited-by`, `basis`): each `cites` edge with the
-# node at its other end, stored sorted by the node asked about, so a query reads one row group (DuckDB
-# skips the others by their min/max statistics) and joins nothing. An ART index is slower here: it
-# fetches matching rows one by one.
-_RANK = "CASE e.relation " + " ".join(f"WHEN '{r}' THEN {i}" for r, i in RELATION_RANK.items()) + " ELSE 9 END"
-ADJACENCY = {  # table: (key column, edge end asked about, other end, which edges, order)
-    "citing": ("cited", "target", "source", "true", f"e.target, {_RANK}, coalesce(n.date, ''), n.id"),
-    "bases": ("citing_id", "source", "target", "e.relation = 'basis'", "e.source, n.id"),
-}
+# Lookup tables for the two walks researchers ask most (`cited-by`, `basis`), stored sorted by the node
+# asked about, so a query reads one stretch of the table (DuckDB skips the rest by its min/max statistics)
+# and joins nothing. An ART index is slower here: it fetches matching rows one by one.
+# - `citing`: each `cites` edge with the citing document's node row, and `ord`, its place in the order
+#   `cited-by` lists them (strongest relation, then date): the first page is a filter, not a sort.
+# - `bases`: each `basis` edge, narrow (a chain's rows lie scattered over the table, and DuckDB pays per
+#   column for every stretch it reads); the nodes come from `nodes`.
+_CITING_ORDER = f"{relation_rank_sql('e.relation')}, coalesce(n.date, ''), n.id"
 
 
 def _adjacency(con: duckdb.DuckDBPyConnection) -> None:
-    for table, (key, near, far, where, order) in ADJACENCY.items():
-        con.execute(
-            f"""CREATE OR REPLACE TABLE {table} AS
-            SELECT e.{near} AS {key}, e.relation AS edge_relation, e.sentence AS edge_sentence,
-                   e.section AS edge_section, e.mentions AS edge_mentions, n.*
-            FROM edges e JOIN nodes n ON n.id = e.{far} WHERE e.kind = 'cites' AND {where} ORDER BY {order}"""
-        )
+    con.execute(
+        f"""CREATE OR REPLACE TABLE citing AS
+        SELECT e.target AS cited, row_number() OVER (PARTITION BY e.target ORDER BY {_CITING_ORDER}) AS ord,
+               e.relation AS edge_relation, e.sentence AS edge_sentence, e.section AS edge_section,
+               e.mentions AS edge_mentions, n.*
+        FROM edges e JOIN nodes n ON n.id = e.source WHERE e.kind = 'cites' ORDER BY cited, ord"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TABLE bases AS
+        SELECT source AS citing_id, target AS id, sentence AS edge_sentence
+        FROM edges WHERE kind = 'cites' AND relation = 'basis' ORDER BY citing_id, id"""
+    )
 
 
 def citation_digraph(g: nx.MultiDiGraph) -> nx.DiGraph:

@@ -18,7 +18,7 @@ import duckdb
 
 from models.graph import BasisTree, BodyStats, Citing, DeadlineRow, Node, Ranked, SharedBasis, TargetRow
 from pipeline import store
-from pipeline.graph import RELATION_RANK, symbol_key
+from pipeline.graph import symbol_key
 from pipeline.levels import level_of_name
 
 
@@ -34,9 +34,10 @@ def open_store(db: str | Path = store.DEFAULT_DB) -> duckdb.DuckDBPyConnection:
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
     try:
         cur = con.execute(sql, params or [])
-    except duckdb.CatalogException as exc:
+    except (duckdb.CatalogException, duckdb.BinderException) as exc:
+        detail = " ".join(str(exc).split("\n")[:2])
         raise store.StoreError(
-            f"this store's graph was built by an older vbgraph ({exc}); update it with `vbgraph run DIR`"
+            f"this store's graph was built by an older vbgraph ({detail}); update it with `vbgraph run DIR`"
         ) from exc
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
@@ -48,18 +49,18 @@ _NODE_FIELDS = set(Node.model_fields)
 def _node(row: dict[str, Any]) -> Node:
     """A node row as written by the graph build (already valid: no second validation, which would
     dominate a query returning thousands of documents)."""
-    data = {k: v for k, v in row.items() if k in _NODE_FIELDS and v is not None}
-    return Node.model_construct(**data)
+    return Node.from_row(**{k: v for k, v in row.items() if k in _NODE_FIELDS})
 
 
-INDEXED_LOOKUPS = 64  # up to this many keys, one index lookup each; more, one scan of the table
+LISTED_VALUES = 1000  # up to this many values, a literal list; more, a list parameter unnested
 
 
 def any_of(column: str, values: list[str]) -> tuple[str, list[Any]]:
-    """A filter `column` in `values` that DuckDB answers from the column's index when there are few values
-    (it plans `IN (...)` as a join over the whole table, equalities as index lookups)."""
-    if len(values) <= INDEXED_LOOKUPS:
-        return "(" + " OR ".join([f"{column} = ?"] * len(values)) + ")", list(values)
+    """A filter `column` in `values`. DuckDB filters the table scan with a literal `IN (?, ...)` list;
+    a list parameter it unnests and joins (slower for a few values, but binding thousands of
+    parameters one by one is slower still)."""
+    if len(values) <= LISTED_VALUES:
+        return f"{column} IN ({','.join('?' * len(values))})", list(values)
     return f"{column} IN (SELECT unnest(?::VARCHAR[]))", [list(values)]
 
 
@@ -137,14 +138,14 @@ def basis(con: duckdb.DuckDBPyConnection, ref: str, max_depth: int | None = None
         frontier = [t for n in frontier for t in adjacency.get(n, ()) if t not in reached]
         reached.update(frontier)
     out: dict[str, list[tuple[str, str | None]]] = {}
-    nodes = {root.id: root}
     citing = sorted(n for n in reached if n in adjacency)
     if citing:
-        for r in _rows(
-            con, "SELECT * FROM bases WHERE citing_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY citing_id, id", [citing]
-        ):
-            out.setdefault(r["citing_id"], []).append((r["id"], r["edge_sentence"]))
-            nodes.setdefault(r["id"], _node(r))
+        where, params = any_of("citing_id", citing)
+        for citing_id, target, sentence in con.execute(
+            f"SELECT citing_id, id, edge_sentence FROM bases WHERE {where} ORDER BY citing_id, id", params
+        ).fetchall():
+            out.setdefault(citing_id, []).append((target, sentence))
+    nodes = {root.id: root, **nodes_by_id(con, sorted(reached - {root.id}))}
     expanded: set[str] = set()
 
     def grow(node_id: str, relation: str | None, sentence: str | None, depth: int) -> BasisTree:
@@ -171,14 +172,16 @@ def cited_by(
     if relation:
         sql += " AND edge_relation = ?"
         params.append(relation)
-    rank = "CASE edge_relation " + " ".join(f"WHEN '{r}' THEN {i}" for r, i in RELATION_RANK.items()) + " ELSE 9 END"
-    sql += f" ORDER BY {rank}, coalesce(date, ''), id"
+    elif limit is not None:
+        sql += " AND ord <= ?"  # the graph build stored each row's place in this order
+        params.append(limit)
+    sql += " ORDER BY ord"
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
     return [
-        Citing(node=_node(r), relation=r["edge_relation"], sentence=r["edge_sentence"], section=r["edge_section"],
-               mentions=r["edge_mentions"] or 1)
+        Citing.from_row(node=_node(r), relation=r["edge_relation"], sentence=r["edge_sentence"],
+                        section=r["edge_section"], mentions=r["edge_mentions"])
         for r in _rows(con, sql, params)
     ]
 

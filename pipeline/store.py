@@ -28,6 +28,7 @@ import duckdb
 from models.record import ErrorRecord, Record
 
 STORE_VERSION = "2"
+GRAPH_VERSION = "2"  # layout of the graph and lookup tables, rebuilt from the part tables when it changes
 JSON_INSERT_ABOVE = 2000  # values in one insert above which rows go through read_json
 DEFAULT_DB = Path("vbgraph.duckdb")
 MEMORY_LIMIT = "512MB"  # DuckDB's share of a run's memory: the graph build spills past it
@@ -105,7 +106,7 @@ def connect(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnectio
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise StoreBusy(f"{db} is in use by another process (a `vbgraph run` still writing?): {exc}") from exc
-        raise
+        raise StoreError(f"{db} cannot be opened as a store ({str(exc).splitlines()[0]})") from exc
     _no_progress_bar(con)
     # DuckDB would otherwise cache up to most of the machine's memory; past this it spills to disk.
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
@@ -120,8 +121,8 @@ def connect(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnectio
                 f"{db} was made by another version of vbgraph (store version {version}, this one reads "
                 f"{STORE_VERSION}); build a new store with `vbgraph run DIR --db NEW_PATH`"
             )
-        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'citing'").fetchone()[0]:
-            _mark_graph_stale(con)  # a graph built before the lookup tables: the next run rebuilds it
+        if get_meta(con, "graph_version") != GRAPH_VERSION:
+            _mark_graph_stale(con)  # graph tables of another layout: the next run rebuilds them
     return con
 
 

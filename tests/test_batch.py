@@ -8,8 +8,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from pipeline import batch
 from pipeline.batch import discover, extract_to_dir, write_atomic
 from pipeline.cli import app
+from pipeline.extract import extract_bytes
 
 GOOD = "KẾ HOẠCH\nThực hiện công tác năm 2024\nI. MỤC ĐÍCH, YÊU CẦU\n1. Tuyên truyền.\n"
 
@@ -106,3 +108,11 @@ def test_cli_schema_prints_json_schema() -> None:
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
     assert {"metadata", "citations", "deadlines", "targets", "assignments"} <= set(schema["properties"])
+
+
+def test_warm_up_text_takes_every_lazily_loaded_path() -> None:
+    """Workers forked after `warm_up` inherit what it loaded only if its text reaches each lazy path."""
+    rec = extract_bytes(batch._WARM_UP_TEXT.encode(), "warm-up.txt")
+    assert "Hòa Bình, ngày" in rec.text  # the old tone style went through the tone normalizer
+    assert any(t.value == 100 and t.unit for t in rec.targets)  # the word segmenter found the unit
+    assert rec.citations and rec.deadlines and rec.assignments

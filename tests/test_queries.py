@@ -128,3 +128,18 @@ def test_find(con):
 def test_sql(con):
     cols, rows = queries.sql(con, "SELECT count(*) AS n FROM documents")
     assert cols == ["n"] and rows == [(5,)]
+
+
+def test_rows_made_without_validation_equal_validated_models() -> None:
+    from models.graph import Citing, Node
+
+    row = {"id": "chi-thi:48-ct/tw:2010", "kind": "document", "label": "Chỉ thị 48-CT/TW", "doc_ids": None,
+           "times_cited": 4, "pagerank": 0.25}
+    fast = Node.from_row(**row)
+    assert fast == Node.model_validate({k: v for k, v in row.items() if v is not None})
+    other = Node.from_row(id="b", kind="document", label="B")
+    fast.doc_ids.append("kh-1")
+    assert other.doc_ids == []  # each gets its own list
+    assert Citing.from_row(node=other, relation="basis", mentions=None).mentions == 1
+    with pytest.raises(ValueError, match="Node.label is required"):
+        Node.from_row(id="c", kind="document")

@@ -77,6 +77,21 @@ def test_unchanged_changed_removed(docs, tmp_path):
     assert s["processed"] == 2
 
 
+def test_graph_of_an_older_layout_is_rebuilt_and_queries_say_so_until_then(docs, tmp_path):
+    db = tmp_path / "s.duckdb"
+    run_json(docs, db)
+    con = store.connect(db)
+    con.execute("ALTER TABLE citing DROP COLUMN ord")  # the lookup table as an older vbgraph wrote it
+    store.set_meta(con, "graph_version", "1")
+    con.close()
+    result = runner.invoke(app, ["cited-by", "48-CT/TW", "--db", str(db)])
+    assert result.exit_code == 2 and "older vbgraph" in result.output
+    code, s = run_json(docs, db)
+    assert (s["processed"], s["graph_rebuilt"]) == (0, True)
+    result = runner.invoke(app, ["cited-by", "48-CT/TW", "--db", str(db), "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)
+
+
 def test_corrupt_file_is_recorded_and_the_run_goes_on(docs, tmp_path):
     (docs / "broken.pdf").write_bytes(b"this is not a pdf at all")
     (docs / "empty.txt").write_bytes(b"")

@@ -155,3 +155,12 @@ def test_store_of_another_version_is_refused_clearly(tmp_path):
     c.close()
     with pytest.raises(store.StoreVersionMismatch, match="another version of vbgraph"):
         store.connect(db)
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_file_that_is_not_a_store_is_refused_clearly(tmp_path, read_only):
+    db = tmp_path / "notes.duckdb"
+    db.write_text("not a database\n", encoding="utf-8")
+    with pytest.raises(store.StoreError, match="notes.duckdb cannot be opened as a store"):
+        store.connect(db, read_only=read_only)
+    assert db.read_text(encoding="utf-8") == "not a database\n"  # left as it was

@@ -43,7 +43,7 @@ def opened(db: Path) -> Iterator[Any]:
         raise fail(str(exc)) from None
     try:
         yield con
-    except NotFound as exc:
+    except (NotFound, StoreError) as exc:
         raise fail(str(exc).strip("'\"")) from None
     finally:
         con.close()
