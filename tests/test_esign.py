@@ -389,3 +389,22 @@ def test_unstamped_values_only_complete_what_the_header_printed() -> None:
     partial = complete_header(None, "/KH-UBND", "2026-04", body_date)
     assert (partial.number, partial.symbol, partial.issued_date) == ("12", "12/KH-UBND", "2026-04-05")
     assert not partial.number_stamped and not partial.date_stamped
+
+
+@pytest.mark.skipif(not TEXT_LAYER, reason="corpus/real is not present")
+@pytest.mark.parametrize("meta", TEXT_LAYER, ids=lambda m: m["file"])
+def test_signature_values_read_without_their_blob_equal_pypdfs_full_parse(meta: dict) -> None:
+    import pypdf
+
+    from pipeline.ingest.esign import _signature_value
+
+    reader = pypdf.PdfReader(io.BytesIO((REAL / meta["file"]).read_bytes()))
+    annots = [a.get_object() for page in reader.pages for a in (page.get("/Annots") or [])]
+    refs = [a.get("/V") for a in annots if a.get("/FT") == "/Sig" and a.get("/V") is not None]
+    assert refs and all(isinstance(r, pypdf.generic.IndirectObject) for r in refs)
+    for ref in refs:
+        quick = dict(_signature_value(ref))
+        assert not quick.pop("/Contents")  # the blob is left out ...
+        full = dict(ref.get_object())
+        assert len(full.pop("/Contents")) > 1000
+        assert quick == full  # ... and everything else is as pypdf reads it

@@ -329,6 +329,31 @@ def read_signatures(data: bytes) -> list[SignatureStamp]:
     return out
 
 
+_OBJECT_START = re.compile(rb"\s*\d+\s+\d+\s+obj\s*")
+_CONTENTS = re.compile(rb"/Contents\s*<[0-9A-Fa-f\s]*>")
+
+
+def _signature_value(ref: Any) -> Any:
+    """The signature dictionary (`/V`) without its `/Contents`: the PKCS#7 blob, kilobytes of hex that
+    pypdf would decode a character at a time (most of the time of reading a signed page), and that
+    nothing here reads. A signature dictionary is a plain object in the file (its byte range must
+    leave `/Contents` out), so it is parsed from its own bytes with the blob blanked."""
+    if ref is None:
+        return {}
+    reader = getattr(ref, "pdf", None)
+    try:
+        offset = reader.xref[ref.generation][ref.idnum]
+        raw = reader.stream.getvalue()
+        end = raw.index(b"endobj", offset)
+        start = _OBJECT_START.match(raw, offset)
+        body = _CONTENTS.sub(b"/Contents <>", raw[start.end() if start else offset : end])
+        from pypdf.generic import DictionaryObject
+
+        return DictionaryObject.read_from_stream(io.BytesIO(body), reader)
+    except Exception:  # compressed into an object stream, or an odd layout: pypdf's own way
+        return ref.get_object()
+
+
 def _read_widget(page: Any, annot: Any, number: int) -> SignatureStamp | None:
     if annot.get("/Subtype") != "/Widget":
         return None
@@ -337,8 +362,7 @@ def _read_widget(page: Any, annot: Any, number: int) -> SignatureStamp | None:
         fld = fld["/Parent"].get_object()
     if fld.get("/FT") != "/Sig":
         return None
-    value = fld.get("/V")
-    value = value.get_object() if value is not None else {}
+    value = _signature_value(fld.get("/V"))
     mb = page.mediabox
     page_top, page_left = float(mb.top), float(mb.left)
     rect = [float(v) for v in annot.get("/Rect", [0, 0, 0, 0])]
@@ -547,7 +571,8 @@ def stamped_header_values(
 ) -> StampedHeader:
     """The number and day a header printed with blanks was given when it was signed.
 
-    `pdf` is the open pdfplumber document; `signatures` saves a second read of
+    `pdf` is the open document with pdfplumber's `pages` (a pdfplumber PDF or
+    the PDF reader's `pdf_chars.ReadingDocument`); `signatures` saves a second read of
     the widgets; `ocr_pages` are the OCR'd scans (their words stand in for the
     text layer). A value drawn as an image in a widget is OCR'd when Tesseract
     is installed (`ocr_images`); a value read from a scan with low confidence

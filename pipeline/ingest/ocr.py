@@ -19,7 +19,6 @@ import os
 import re
 import shutil
 import statistics
-import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +27,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pipeline.ingest.esign import is_signature_stamp_text
+from pipeline.ingest.pdf_chars import PDFIUM_LOCK
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -44,7 +44,6 @@ _JUNK_CHARS = frozenset("#|¦§¤^`~@\\{}<>¬¢£¥©®™")
 _JUNK_MAX_CONFIDENCE = 90.0  # a word with a junk character is kept only when Tesseract is this sure
 _DIGIT_MIN_CONFIDENCE = 30.0  # below this a word with digits is a guess, not a reading
 _PT_PER_INCH = 72.0
-_PDFIUM_LOCK = threading.Lock()
 # Printed words of a registry stamp, as Tesseract reads them through stamp ink (diacritics often lost).
 _REGISTRY_CUE = re.compile(r"(?i)(?<!\w)(?:đ[ếêe]n|chuy[ểêe]n|s[ốôo]\s*:|ng[àa]y\s*:|cv)(?!\w)")
 
@@ -184,12 +183,14 @@ def require_ocr(lang: str = DEFAULT_LANG) -> None:
 
 
 def pages_needing_ocr(pdf: Any, min_chars: int = 40, min_image_share: float = 0.3) -> list[int]:
-    """1-based numbers of the pages of a pdfplumber PDF that are scans.
+    """1-based numbers of the pages of a PDF that are scans.
 
+    `pdf` has pdfplumber's `pages` (a pdfplumber PDF, or the reader's
+    `pdf_chars.ReadingDocument`, whose pdfium pages have the same attributes).
     A scan has (almost) no text of its own, once e-signature stamp lines
     printed into its text layer are set aside, and an image covering a good
-    share of the page. Reads `page.chars`, which pdfplumber caches for the
-    reader that reads the same pages.
+    share of the page. Reads `page.chars`, which the page keeps for the reader
+    that reads the same pages.
     """
     out = []
     for number, page in enumerate(pdf.pages, start=1):
@@ -316,7 +317,7 @@ def _render(data: bytes, page: int, dpi: int, bbox: Sequence[float] | None, form
     """Render 1-based `page` (or its `bbox` = (x0, top, x1, bottom) in points) in grey at `dpi`."""
     import pypdfium2 as pdfium
 
-    with _PDFIUM_LOCK:  # pdfium is not thread-safe; pages render one at a time, Tesseract runs in parallel
+    with PDFIUM_LOCK:  # pdfium is not thread-safe; pages render one at a time, Tesseract runs in parallel
         return _render_locked(pdfium, data, page, dpi, bbox, forms)
 
 

@@ -1,7 +1,11 @@
-"""PDF inputs, read with pdfplumber into the same blocks the text reader makes.
+"""PDF inputs, read into the same blocks the text reader makes.
 
-One pass over each page's characters (`page.chars`) and rules gives lines with
-their fonts and positions (see `pdf_layout`); from them:
+The characters of the text layer and the page's rules come from pdfium
+(`pdf_chars`, in pdfplumber's conventions and pdfminer's geometry; about fifty
+times faster than pdfplumber's parse), or from pdfplumber for the pages pdfium
+cannot give the same way and when asked (`chars="pdfplumber"`). One pass over
+each page's characters and rules gives lines with their fonts and positions
+(see `pdf_layout`); from them:
 
 - the two-column header of page one becomes `header_left` / `header_right`
   blocks, the closing `Nơi nhận:` list and signature `recipients` /
@@ -10,8 +14,8 @@ their fonts and positions (see `pdf_layout`); from them:
 - footnotes (smaller type at the page foot) become `footnote` blocks with their
   `label`, joined across pages; their anchors (raised, smaller digits glued to
   a word) become `[n]` in the body text, as the text reader writes them;
-- tables become `table` blocks with `rows` (ruled ones through
-  `page.find_tables`, unruled ones from aligned columns), continued across pages;
+- tables become `table` blocks with `rows` (ruled ones through pdfplumber's
+  table finder, unruled ones from aligned columns), continued across pages;
 - body lines are re-flowed into paragraphs with the text reader's rules (the
   same markers start paragraphs), helped by indents, spacing and bold type;
   a sentence broken by a page break stays one paragraph.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Literal
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -36,6 +41,7 @@ from pipeline.ingest.esign import (
 )
 from pipeline.ingest.legacy import convert_blocks, legacy_chars
 from pipeline.ingest.ocr import OcrPage, OcrUnavailable, ocr_pdf_pages, ocr_summary, pages_needing_ocr
+from pipeline.ingest.pdf_chars import ReadingDocument
 from pipeline.ingest.pdf_layout import (
     Line,
     Metrics,
@@ -104,11 +110,11 @@ def _ocr_runs(page: OcrPage) -> list[Run]:
     return runs
 
 
-def _read_pages(pdf, path: str, extra: dict[int, list[Run]]) -> list[PageData]:
+def _read_pages(doc: ReadingDocument, path: str, extra: dict[int, list[Run]]) -> list[PageData]:
     """Each page's lines; `extra` adds runs the text layer lacks (OCR, stamped widget text)."""
     pages: list[PageData] = []
     try:
-        for number, page in enumerate(pdf.pages, start=1):
+        for number, page in enumerate(doc.pages, start=1):
             runs = chars_to_runs(legacy_chars(page.chars)) + extra.get(number, [])  # .VnTime, VNI-Times
             rules, grid = page_rules(page)
             images = 0 if number in extra and not page.chars else len(page.images)
@@ -156,7 +162,13 @@ def _cell(c: str | None) -> str:
 # ---------------------------------------------------------------- reading
 
 
-def read_pdf(data: bytes, path: str, sha256: str) -> Ingested:
+CharSource = Literal["pdfium", "pdfplumber"]
+
+
+def read_pdf(data: bytes, path: str, sha256: str, chars: CharSource = "pdfium") -> Ingested:
+    """The blocks of a PDF. `chars` chooses where the text layer's characters and rules come
+    from: pdfium (fast; pdfplumber still reads the pages pdfium cannot give the same way, see
+    `pdf_chars`) or pdfplumber for every page."""
     pdf = _open(data, path)
     with pdf:
         try:
@@ -165,13 +177,18 @@ def read_pdf(data: bytes, path: str, sha256: str) -> Ingested:
             raise _pdf_error(exc, path, "read") from exc
         if n == 0:
             raise IngestError(path, "empty_pdf", "the PDF has no pages")
-        warnings: list[str] = []
-        ocr_pages = _ocr_scanned_pages(pdf, data, path, n, warnings)
-        stamped = stamped_header_values(data, pdf, read_signatures(data), ocr_pages)
-        extra = {p.page: _ocr_runs(p) for p in ocr_pages}
-        for number, t in stamped.fills:
-            extra.setdefault(number, []).append(Run(t.text, t.x0, t.x1, t.top, t.bottom, t.bottom - t.top, False, False))
-        pages = _read_pages(pdf, path, extra)
+        with ReadingDocument(pdf, data if chars == "pdfium" else None) as doc:
+            return _read(doc, data, path, sha256, n)
+
+
+def _read(doc: ReadingDocument, data: bytes, path: str, sha256: str, n: int) -> Ingested:
+    warnings: list[str] = []
+    ocr_pages = _ocr_scanned_pages(doc, data, path, n, warnings)
+    stamped = stamped_header_values(data, doc, read_signatures(data), ocr_pages)
+    extra = {p.page: _ocr_runs(p) for p in ocr_pages}
+    for number, t in stamped.fills:
+        extra.setdefault(number, []).append(Run(t.text, t.x0, t.x1, t.top, t.bottom, t.bottom - t.top, False, False))
+    pages = _read_pages(doc, path, extra)
     with_text = [p for p in pages if p.lines or p.tables]
     if not with_text:
         if any(p.images for p in pages):
@@ -210,7 +227,7 @@ def read_pdf(data: bytes, path: str, sha256: str) -> Ingested:
     )
 
 
-def _ocr_scanned_pages(pdf, data: bytes, path: str, n: int, warnings: list[str]) -> list[OcrPage]:
+def _ocr_scanned_pages(pdf: ReadingDocument, data: bytes, path: str, n: int, warnings: list[str]) -> list[OcrPage]:
     """OCR of the pages that are scans; a scan with no OCR installed is a clear error."""
     try:
         scanned = pages_needing_ocr(pdf)

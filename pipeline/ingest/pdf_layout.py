@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline.ingest.text import DOC_TYPE_TITLE
 
@@ -47,7 +48,9 @@ class Run:
         return f"Run({self.text!r}, x={self.x0:.1f}-{self.x1:.1f}, y={self.top:.1f}-{self.bottom:.1f}, {self.size:.1f})"
 
 
+@lru_cache(maxsize=512)
 def _is_bold(fontname: str) -> bool:
+    """Whether a font name says bold (asked once per character: cached, a page has few fonts)."""
     f = fontname.lower()
     return "bold" in f or "black" in f or "heavy" in f or f.endswith(("-bd", ",bd", "-b"))
 
