@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from models.record import Assignment, Metadata, Role, Section
 from pipeline.blocks import Doc
@@ -26,10 +28,12 @@ from pipeline.bodies import (
     canonical,
     clean_body,
     head_at,
+    head_pattern,
     is_body,
     scan_body,
     split_bodies,
 )
+from pipeline.scan import finditer_words
 from pipeline.sections import SectionIndex, section_at, section_index
 
 _ASSIGN_PART = re.compile(r"PHÂN CÔNG|TỔ CHỨC THỰC HIỆN|TRÁCH NHIỆM THỰC HIỆN|NHIỆM VỤ CỦA CÁC", re.I)
@@ -182,25 +186,37 @@ def path_at(items: list[Item], sections: list[Section] | SectionIndex, offset: i
 # Finding mentions
 # ---------------------------------------------------------------------------
 
-# Each trigger must start a word. The first four leave that test to `_starts_word`, as a
-# leading `\b` would keep the regex engine from scanning for the first letters (several
-# times slower); none of them can hold another match's start, so no match is lost.
-_TRIGGERS: tuple[tuple[re.Pattern[str], Role], ...] = (
-    (re.compile(r"(?:Giao|giao)\s+(?=\S)"), "lead"),
-    (re.compile(r"(?:Yêu cầu|yêu cầu)\s+(?=\S)"), "lead"),
-    (re.compile(r"(?:Đề nghị|đề nghị)\s+(?=\S)"), "requested"),
+# Each trigger must start a word (`_starts_word` tests it). The words each opens with, in lowercase,
+# let the scan look for them as literals (`scan.finditer_words`) instead of trying every position.
+_TRIGGERS: tuple[tuple[re.Pattern[str], Role, tuple[str, ...]], ...] = (
+    (re.compile(r"(?:Giao|giao)\s+(?=\S)"), "lead", ("giao",)),
+    (re.compile(r"(?:Yêu cầu|yêu cầu)\s+(?=\S)"), "lead", ("yêu cầu",)),
+    (re.compile(r"(?:Đề nghị|đề nghị)\s+(?=\S)"), "requested", ("đề nghị",)),
     (
         re.compile(r"(?:[Pp]hối hợp)(?:\s+(?:chặt chẽ|tốt|thực hiện|triển khai))?\s+(?:với\s+)?(?=\S)"),
         "support",
+        ("phối hợp",),
     ),
-    # '\b' + 'phối' written as 'p' then a look back (the same test) so the engine scans for 'p'
-    (re.compile(r"p(?<!\w\w)hối hợp giữa\s+[^,;.]{3,80}?\s+với\s+(?=\S)"), "support"),
+    (re.compile(r"p(?<!\w\w)hối hợp giữa\s+[^,;.]{3,80}?\s+với\s+(?=\S)"), "support", ("phối hợp giữa",)),
 )
 _CITED_CONTEXT = re.compile(
     r"(?:Chương trình|Kế hoạch|Quy chế|Nghị quyết liên tịch)(?:\s+phối hợp)?\s*(?:số\s*\S+\s*)?$"
 )
-# A line start, spaces after a sentence's end, or after a dash opening a line ('^' is any line start).
-_SENTENCE_START = re.compile(r"(?:^|(?<=[.;!?…])\s+|(?<=^- ))(?:-\s*)?(?:Năm\s+\d{4},?\s+)?", re.M)
+_TEXT_OPENING = re.compile(r"(?:-\s*)?(?:Năm\s+\d{4},?\s+)?")
+
+
+@lru_cache(maxsize=1)
+def _sentence_opening() -> re.Pattern[str]:
+    """Where a sentence opens: after a full stop (or ; ! ? …) and spaces, or on a line opening with
+    a dash ('- Sở Y tế ...'); past the dash and an opening year ('Năm 2024, '), and only before a
+    body's head word. The pattern opens with the break's character, so the regex
+    engine skips to those characters; its parts do not give back what they read (`++`, `(?>...)`),
+    so a match ends where the year or dash ends, as a subject is read from there."""
+    return re.compile(
+        rf"(?:[.;!?…]\s++|\n(?=- ))(?>(?:-\s*)?(?:Năm\s+\d{{4}},?\s+)?)(?={head_pattern()})"
+    )
+
+
 _NOT_ACTION = re.compile(r"\s*(?:đã|là|được|của|về|thì|cũng)\b")
 
 
@@ -212,12 +228,13 @@ def _starts_word(text: str, pos: int) -> bool:
     return not (c.isalnum() or c == "_")
 
 
-def _after_break(text: str, pos: int) -> bool:
-    """Whether `pos` follows a real sentence break, not a line wrapped inside a sentence."""
-    j = pos  # the end of text[:pos].rstrip(" -"), found without copying the text before `pos`
-    while j > 0 and text[j - 1] in " -":
-        j -= 1
-    return j == 0 or text[j - 1] in '.:;!?…)"”*' or text[pos : pos + 2] == "- "
+def _sentence_openings(text: str) -> Iterator[int]:
+    """Offsets where a sentence opens: the text's start, after a real sentence break, and on a
+    line opening with a dash (a line merely wrapped inside a sentence opens none)."""
+    pos = _TEXT_OPENING.match(text).end()  # type: ignore[union-attr]  # it matches the empty string
+    yield pos
+    for m in _sentence_opening().finditer(text, pos):
+        yield m.end()
 
 
 def _sentence(text: str, pos: int, limit: int = 240) -> str:
@@ -409,8 +426,8 @@ def _trigger_mentions(scan: _Scan) -> list[Mention]:
     """Bodies after 'Giao', 'Yêu cầu', 'Đề nghị', 'phối hợp (với)'."""
     text = scan.doc.text
     out: list[Mention] = []
-    for pattern, role in _TRIGGERS:
-        for m in pattern.finditer(text):
+    for pattern, role, words in _TRIGGERS:
+        for m in finditer_words(pattern, text, words):
             if not _starts_word(text, m.start()) or scan.skipped(m.start()):
                 continue
             if role == "support" and _CITED_CONTEXT.search(text[max(0, m.start() - 60) : m.start()]):
@@ -428,9 +445,8 @@ def _subject_mentions(scan: _Scan, where: list[tuple[int, int]]) -> list[Mention
     heading_lines = sorted((it.start, it.heading_end) for it in scan.items)
     line_starts = [a for a, _ in heading_lines]
     out: list[Mention] = []
-    for m in _SENTENCE_START.finditer(text):
-        pos = m.end()
-        if not head_at(text, pos) or not _after_break(text, m.start()):
+    for pos in _sentence_openings(text):
+        if not head_at(text, pos):
             continue
         i = bisect_right(line_starts, pos) - 1
         on_heading_line = i >= 0 and heading_lines[i][0] <= pos <= heading_lines[i][1]

@@ -134,6 +134,14 @@ def _head_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return exact, folded
 
 
+@lru_cache(maxsize=1)
+def head_pattern() -> str:
+    """A regex matching where `head_at` finds a head word: a scan for body names can test it in
+    the regex engine instead of calling `head_at` at every candidate."""
+    exact, folded = _head_patterns()
+    return f"(?:{exact.pattern}|(?i:{folded.pattern}))"
+
+
 def head_at(text: str, pos: int) -> str | None:
     """The head word a body name starts with at `pos`, or None (longest head first)."""
     exact, folded = _head_patterns()

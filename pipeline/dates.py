@@ -7,9 +7,14 @@ Forms: `ngày 16/8/2021`, `16-8-2021`, `28.9.2021`, `ngày 16 tháng 8 năm 2021
 
 from __future__ import annotations
 
+import operator
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
+from itertools import compress
+
+from pipeline.scan import finditer_in, finditer_words, lowered, merged, positions_in
 
 # 16/8/2021, 16-8-2021, 16.8.2021; the year may be 2 digits in sloppy prints.
 NUMERIC_DATE = r"(?P<d>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<m>\d{1,2})(?:\s*(?P=sep)\s*(?P<y>(?:19|20)\d\d))?"
@@ -111,11 +116,13 @@ _TIGHT_SPAN_RE = re.compile(
 # quý III/2024, quý 3 năm 2024, quý IV (year left out)
 _QUARTER_RE = re.compile(rf"\bquý\s*(?P<q>IV|III|II|I|[1-4])\b(?:\s*(?:/|-|năm)\s*(?P<y>{YEAR}))?", re.I)
 # trước năm 2025, đến hết năm 2025: a year given as a limit (a bare 'năm 2024' restates a plan's scope)
+_YEAR_LIMIT_WORDS = ("trước", "đến hết", "chậm nhất", "hoàn thành trong")
 _YEAR_LIMIT_RE = re.compile(
     rf"\b(?:trước|đến hết|chậm nhất(?: là)?(?: trong)?|hoàn thành trong)\s+năm\s+(?P<y>{YEAR})\b", re.I
 )
 # 6 tháng đầu năm 2024, sáu tháng cuối năm
 _HALF_RE = re.compile(rf"\b(?:6|06|sáu)\s+tháng\s+(?P<h>đầu|cuối)\s+năm(?:\s+(?P<y>{YEAR}))?", re.I)
+_HALF_WORDS = ("6", "06", "sáu")  # what a `_HALF_RE` match opens with, for `finditer_words`
 
 
 @dataclass(frozen=True)
@@ -160,57 +167,96 @@ def _span_of(first: FoundDate, second: FoundDate) -> str | None:
     return f"{v1}/{v2}" if v1 and v2 else None
 
 
-_DIGIT_RUN = re.compile(r"\d[\d/.\-–\s]*")
-_WINDOW_MARGIN = 30  # longer than any context a date pattern reads around its digits
+_DIGITS = re.compile(r"\d+")
+DIGIT_MARGIN = 30  # longer than any context a date pattern reads around its digits
+# A stretch of digits with what it runs on with (`16/8/2021`, `1.000`, spaces); stretches less than
+# two margins apart share a window, so one match covers a whole window.
+_STRETCH = r"\d[\d/.\-–\s]*+"
+_WINDOW_CORE = re.compile(rf"{_STRETCH}(?:\D{{1,{2 * DIGIT_MARGIN}}}+{_STRETCH})*+")
 
 
-_LAST_WINDOWS: list[tuple[str, list[tuple[int, int]]]] = []
+@dataclass
+class _Digits:
+    """Where a text's digits are: the start of each run of digits, and windows around them."""
+
+    starts: list[int]
+    windows: list[tuple[int, int]]
+    chunks: list[str]  # the lowercased text of each window
+    joined: str  # the chunks joined by NUL, to look for words in all windows with one scan
+    joined_starts: list[int]  # where each chunk starts in `joined`
+
+
+_LAST_DIGITS: list[tuple[str, _Digits]] = []
+
+
+def _digits(text: str) -> _Digits:
+    """The citation, deadline and target stages all ask for the same text's digits: the last answer
+    is kept."""
+    last = _LAST_DIGITS[-1] if _LAST_DIGITS else None
+    if last is not None and last[0] is text:
+        return last[1]
+    n = len(text)
+    starts: list[int] = []
+    windows: list[tuple[int, int]] = []
+    for m in _WINDOW_CORE.finditer(text):
+        core = m.start()
+        starts.extend([core + run.start() for run in _DIGITS.finditer(m.group())])
+        windows.append((max(0, core - DIGIT_MARGIN), min(n, m.end() + DIGIT_MARGIN)))
+    low = lowered(text)
+    chunks = [low[a:b] for a, b in windows]
+    joined_starts = []
+    at = 0
+    for chunk in chunks:
+        joined_starts.append(at)
+        at += len(chunk) + 1
+    found = _Digits(starts, windows, chunks, "\0".join(chunks), joined_starts)
+    _LAST_DIGITS[:] = [(text, found)]
+    return found
 
 
 def digit_windows(text: str) -> list[tuple[int, int]]:
     """Stretches of `text` around its digits: every pattern but the digit-free ones needs a digit,
-    and scanning only these stretches is several times faster than scanning the whole text.
-
-    The deadline and target stages both ask for the same text's windows: the last answer is kept.
-    """
-    if _LAST_WINDOWS and _LAST_WINDOWS[0][0] is text:
-        return list(_LAST_WINDOWS[0][1])
-    out = _digit_windows(text)
-    _LAST_WINDOWS[:] = [(text, out)]
-    return list(out)
+    and scanning only these stretches is several times faster than scanning the whole text."""
+    return list(_digits(text).windows)
 
 
-def _digit_windows(text: str) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for m in _DIGIT_RUN.finditer(text):
-        a, b = max(0, m.start() - _WINDOW_MARGIN), min(len(text), m.end() + _WINDOW_MARGIN)
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], b)
+def digit_starts(text: str) -> list[int]:
+    """Where each run of digits starts: where a pattern opening with a number not glued to
+    another can match (see `scan.finditer_in`)."""
+    return _digits(text).starts
+
+
+def window_word_positions(text: str, words: tuple[str, ...]) -> list[int]:
+    """Sorted offsets where one of `words` (lowercase) is printed, in any case, inside a digit window:
+    looking in the windows' text alone reads less than half of a long text."""
+    digits = _digits(text)
+    found: list[int] = []
+    for pos in positions_in(digits.joined, words):
+        i = bisect_right(digits.joined_starts, pos) - 1
+        found.append(digits.windows[i][0] + pos - digits.joined_starts[i])
+    return found
+
+
+def windows_with(text: str, *needles: str | re.Pattern[str]) -> list[tuple[int, int]]:
+    """The digit windows holding one of `needles`: a lowercase word, printed in any case, or a
+    pattern (searched in the lowercased text). A scanning pattern that consumes a needle in each
+    match need not scan the other windows."""
+    digits = _digits(text)
+    held = [False] * len(digits.chunks)
+    for needle in needles:
+        if isinstance(needle, str):
+            found = [needle in chunk for chunk in digits.chunks]
         else:
-            out.append((a, b))
-    return out
-
-
-def windows_with(
-    text: str, windows: list[tuple[int, int]], needle: str | re.Pattern[str]
-) -> list[tuple[int, int]]:
-    """The windows holding `needle` (a string, or a pattern that each match of the scanning
-    pattern consumes): a pattern that cannot match without it need not scan the others."""
-    if isinstance(needle, str):
-        return [(a, b) for a, b in windows if text.find(needle, a, b) >= 0]
-    return [(a, b) for a, b in windows if needle.search(text, a, b)]
+            found = [needle.search(chunk) is not None for chunk in digits.chunks]
+        held = list(map(operator.or_, held, found))
+    return list(compress(digits.windows, held))
 
 
 # What some period patterns cannot match without (each consumes it), to pick their windows.
-_MONTH_WORD = re.compile("tháng", re.I)
-_YEAR_WORD = re.compile("năm", re.I)
-_DATE_NEEDLE = re.compile(r"tháng|\d\s*[/.\-]\s*\d", re.I)
-_RANGE_NEEDLE = re.compile("[-–]|đến", re.I)
-
-
-def scan_windows(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> list[re.Match[str]]:
-    """Matches of `pattern` inside `windows` (from `digit_windows`), in text order."""
-    return [m for a, b in windows for m in pattern.finditer(text, a, b)]
+_MONTH_WORD = "tháng"
+_YEAR_WORD = "năm"
+_NUMERIC_NEEDLE = re.compile(r"\d\s*[/.\-]\s*\d")
+_RANGE_NEEDLES = ("-", "–", "đến")
 
 
 def find_periods(text: str, default_year: int | None = None) -> list[FoundPeriod]:
@@ -220,12 +266,17 @@ def find_periods(text: str, default_year: int | None = None) -> list[FoundPeriod
     `ngày 16 tháng 8 năm 2021` inside a worded date is not also a month.
     """
     found: list[FoundPeriod] = []
-    windows = digit_windows(text)
+    # Each pattern is matched only where one of its matches can open (see `scan.finditer_in`):
+    # at a number (the start of a run of digits) or at its first word.
+    numbers = digit_starts(text)
+
+    def numbers_and(word: str) -> list[int]:
+        return merged(numbers, window_word_positions(text, (word,)))
+
+    date_windows = windows_with(text, _MONTH_WORD, _NUMERIC_NEEDLE)
     dates = [
         d
-        for d in (
-            _from_match(m, default_year) for m in scan_windows(DATE_RE, text, windows_with(text, windows, _DATE_NEEDLE))
-        )
+        for d in (_from_match(m, default_year) for m in finditer_in(DATE_RE, text, numbers_and("ngày"), date_windows))
         if d is not None
     ]
     used: set[int] = set()
@@ -243,8 +294,8 @@ def find_periods(text: str, default_year: int | None = None) -> list[FoundPeriod
                     continue
         form = "date" if d.day is not None else "month"
         found.append(FoundPeriod(d.start, d.end, form, d.value, d.year_printed, (d,)))
-    slashed = windows_with(text, windows, "/")
-    for m in scan_windows(_TIGHT_SPAN_RE, text, slashed):
+    slashed = windows_with(text, "/")
+    for m in finditer_in(_TIGHT_SPAN_RE, text, numbers, slashed):
         y2 = int(m["y2"])
         first = FoundDate(
             m.start(),
@@ -259,7 +310,7 @@ def find_periods(text: str, default_year: int | None = None) -> list[FoundPeriod
         value = _span_of(first, second)
         if value:
             found.append(FoundPeriod(m.start(), m.end(), "span", value, True))
-    for m in scan_windows(_MONTH_RANGE_RE, text, windows_with(text, windows, _RANGE_NEEDLE)):
+    for m in finditer_in(_MONTH_RANGE_RE, text, numbers_and("tháng"), windows_with(text, *_RANGE_NEEDLES)):
         y = int(m["y"])
         a, b = int(m["m1"]), int(m["m2"])
         if a < b:
@@ -268,14 +319,15 @@ def find_periods(text: str, default_year: int | None = None) -> list[FoundPeriod
                     m.start(), m.end(), "month_range", f"{month_value(a, y)}/{month_value(b, y)}", True
                 )
             )
-    for m in _HALF_RE.finditer(text):
+    for m in finditer_words(_HALF_RE, text, _HALF_WORDS):
         y = int(m["y"]) if m["y"] else default_year
         if y is not None:
             value = f"{y:04d}-01/{y:04d}-06" if m["h"].lower() == "đầu" else f"{y:04d}-07/{y:04d}-12"
             found.append(FoundPeriod(m.start(), m.end(), "half", value, m["y"] is not None))
-    for m in scan_windows(_YEAR_LIMIT_RE, text, windows_with(text, windows, _YEAR_WORD)):
+    limits = window_word_positions(text, _YEAR_LIMIT_WORDS)
+    for m in finditer_in(_YEAR_LIMIT_RE, text, limits, windows_with(text, _YEAR_WORD)):
         found.append(FoundPeriod(m.start("y") - 4, m.end(), "year", m["y"], True))
-    for m in _QUARTER_RE.finditer(text):
+    for m in finditer_words(_QUARTER_RE, text, ("quý",)):
         y = int(m["y"]) if m["y"] else default_year
         found.append(
             FoundPeriod(
@@ -286,12 +338,13 @@ def find_periods(text: str, default_year: int | None = None) -> list[FoundPeriod
                 m["y"] is not None,
             )
         )
-    for m in scan_windows(_MONTH_RE, text, windows_with(text, windows, _MONTH_WORD)):
+    months = window_word_positions(text, (_MONTH_WORD,))
+    for m in finditer_in(_MONTH_RE, text, months, windows_with(text, _MONTH_WORD)):
         y = int(m["y"]) if m["y"] else default_year
         value = month_value(int(m["m"]), y)
         if value:
             found.append(FoundPeriod(m.start(), m.end(), "month", value, m["y"] is not None))
-    for m in scan_windows(_MONTH_YEAR_RE, text, slashed):
+    for m in finditer_in(_MONTH_YEAR_RE, text, numbers, slashed):
         found.append(FoundPeriod(m.start(), m.end(), "month", month_value(int(m["m"]), int(m["y"])), True))
     return _longest_first(found)
 

@@ -13,11 +13,13 @@ a date ('định kỳ 6 tháng', 'hằng tháng') are kept with a null value.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from models.record import Citation, Deadline, DeadlineKind, Metadata, Section
 from pipeline.assignments import closing_span, outline, path_at, review_spans
 from pipeline.blocks import Doc
-from pipeline.dates import FoundPeriod, find_periods
+from pipeline.dates import FoundPeriod, digit_starts, find_periods, windows_with
+from pipeline.scan import finditer_from, merged, starts_in, word_positions
 from pipeline.sections import section_index
 
 _YEAR = re.compile(r"\bnăm\s+((?:19|20)\d\d)\b")
@@ -37,6 +39,16 @@ _RECUR_ONLY = re.compile(
     r"|(?<=[Đđ])(?<!\w\w)ịnh kỳ(?:\s+(?:\d+|sáu|ba)\s+tháng)?"
     r"|(?<=\d)(?<!\w\w)\d*\s+[\w ]{1,20}?/\s*(?:[Qq]uý|[Tt]háng|[Nn]ăm|[Tt]uần)\b)"
 )
+_RECUR_WORDS = ("định kỳ", "hằng", "hàng")  # what a `_RECUR_ONLY` match opens with, when not a number
+
+
+def _recurrences(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_RECUR_ONLY` in `text`, matched only where one can open: at its words, and at
+    the numbers of the digit windows holding a '/' ('02 lần/năm')."""
+    numbers = starts_in(digit_starts(text), windows_with(text, "/"))
+    return finditer_from(_RECUR_ONLY, text, merged(word_positions(text, _RECUR_WORDS), numbers))
+
+
 _EFFECTIVE = re.compile(r"(?:hiệu lực(?:\s+thi hành)?|áp dụng)(?:\s+kể)?\s+từ(?:\s+ngày)?\s*$", re.I)
 _STAMP = re.compile(r"(?:đến|Đến|ĐẾN)\s*(?:ngày)?\s*[:|]\s*\|?\s*$")
 _CITED = re.compile(
@@ -169,7 +181,7 @@ def find_deadlines(
                 page=doc.page_at(p.start),
             )
         )
-    for m in _RECUR_ONLY.finditer(text):
+    for m in _recurrences(text):
         if any(a <= m.start() < b for a, b in skip):
             continue
         a, b = _sentence_bounds(text, m.start())

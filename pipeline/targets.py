@@ -19,7 +19,8 @@ from functools import lru_cache
 from models.record import Comparator, Direction, Section, Target
 from pipeline.assignments import closing_span, outline, path_at, review_spans
 from pipeline.blocks import Doc
-from pipeline.dates import digit_windows, scan_windows, windows_with
+from pipeline.dates import digit_starts, digit_windows, window_word_positions, windows_with
+from pipeline.scan import finditer_in
 from pipeline.sections import section_index
 
 NUMBER = r"\d+(?:[.,]\d+)?"
@@ -30,6 +31,12 @@ _COUNT = re.compile(
     r"|\btừ\s+(?P<v3>\d+)\s+(?=[^\W\d_][^.;\n]{0,25}\btrở lên)"
     r"|\b(?P<verb>lựa chọn|chọn|thành lập|xây dựng(?: mới)?|mở|tổ chức|phát hành|biên soạn)\s+(?P<v4>\d+)\s+(?=[^\W\d_])",
     re.I,
+)
+# The words a `_COUNT` match opens with (lowercase), for `scan.finditer_in`.
+_COUNT_WORDS = (
+    "ít nhất", "tối thiểu", "không dưới", "không ít hơn", "trên", "dưới", "không quá", "tối đa",
+    "không vượt quá", "từ", "lựa chọn", "chọn", "thành lập", "xây dựng", "mở", "tổ chức", "phát hành",
+    "biên soạn",
 )
 _NOT_UNIT = re.compile(
     r"^(?:năm|tháng|ngày|quý|tuần|giờ|phút|lần thứ|văn bản|kế hoạch|báo cáo|quyết định|chỉ thị|nghị quyết|"
@@ -137,20 +144,17 @@ def find_targets(doc: Doc, sections: list[Section]) -> list[Target]:
     prev_end = 0
     candidates: list[tuple[int, int, str, str | None, float | None, str | None]] = []
     windows = digit_windows(text)  # every target has a digit
-    for m in scan_windows(_PERCENT, text, windows_with(text, windows, "%")):
+    for m in finditer_in(_PERCENT, text, digit_starts(text), windows_with(text, "%")):
         if m["lo"]:  # 'từ 3-5%': value 3, value_max 5
             candidates.append((m.start(), m.end(), m["lo"], None, parse_number(m["v"]), "%"))
         else:
             candidates.append((m.start(), m.end(), m["v"], None, None, "%"))
-    for m in scan_windows(_COUNT, text, windows):
+    for m in finditer_in(_COUNT, text, window_word_positions(text, _COUNT_WORDS), windows):
         v = m["v"] or m["v3"] or m["v4"]
-        unit = unit_after(text, m.end())
-        if unit is None:
-            continue
         v2 = parse_number(m["v2"]) if m["v2"] else None
         num_start = m.start("v") if m["v"] else (m.start("v3") if m["v3"] else m.start("v4"))
-        candidates.append((num_start, m.end(), v, m["cmp"], v2, unit))
-    for num_start, num_end, printed, _cmp_word, value_max, unit in sorted(candidates):
+        candidates.append((num_start, m.end(), v, m["cmp"], v2, None))  # the unit is read when kept
+    for num_start, num_end, printed, _cmp_word, value_max, unit in sorted(candidates, key=lambda c: c[:5]):
         if any(a <= num_start < b for a, b in skip) or _CITED_NUMBER.search(
             text[max(0, num_start - 8) : num_start]
         ):
@@ -159,6 +163,10 @@ def find_targets(doc: Doc, sections: list[Section]) -> list[Target]:
         before = text[clause_a:num_start]
         if _PAST.search(before):
             continue  # 'tỷ lệ ... đã đạt 85%': a result, not a target
+        # a count's unit, read last: the word segmenter is the slowest step of the stage
+        unit = unit or unit_after(text, num_end)
+        if unit is None:
+            continue
         clause_b = _clause_end(text, num_end)
         after = text[num_end:clause_b]
         comparator: Comparator = "="

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from models.record import Citation, Metadata, Section
 from pipeline import vocab
@@ -74,9 +75,13 @@ def _candidates(text: str) -> list[Found]:
     return found
 
 
+# the vocabulary name of a printed type word: a few words, looked up for every mention
+_canonical_type = lru_cache(maxsize=1024)(vocab.canonical_type)
+
+
 def _doc_type(f: Found, sym: Symbol | None) -> str | None:
     if f.type_word:
-        t = vocab.canonical_type(f.type_word)
+        t = _canonical_type(f.type_word)
         if t:
             return t
     if sym and sym.type_code:

@@ -15,6 +15,8 @@ from functools import cache
 
 from pipeline import vocab
 from pipeline.citations.symbols import END, NUMBER, SYMBOL_RE, SYMBOL_TAIL, Symbol, parse_symbol
+from pipeline.dates import DIGIT_MARGIN, digit_starts, digit_windows
+from pipeline.scan import finditer_from, finditer_words
 
 # A type word may follow a digit (`1Kết luận`: a footnote mark glued in PDF text), not a letter.
 WORD_START = r"(?<![^\W\d_])"
@@ -63,12 +65,50 @@ def typed_re() -> re.Pattern[str]:
 
 
 _NUM_RE = re.compile(NUMBER)
+# How far before the digits of its number a typed mention can start: the longest type name with
+# its qualifier, `số` and the gaps between them (normalized text folds runs of spaces), with room.
+_TYPED_REACH = 100
+# How far past a match's end the pattern may read while trying longer forms (more numbers, a
+# symbol's codes): a match ending closer than this to its window's end is read again in the whole text.
+_TYPED_LOOKAHEAD = 60
+
+
+def _typed_windows(text: str) -> list[tuple[int, int]]:
+    """Where typed mentions can start: from `_TYPED_REACH` characters before each digit window."""
+    out: list[tuple[int, int]] = []
+    for a, b in digit_windows(text):
+        a = max(0, a - (_TYPED_REACH - DIGIT_MARGIN))
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _typed_matches(text: str) -> list[re.Match[str]]:
+    """What `typed_re().finditer(text)` yields. Every typed mention holds a number, so the pattern
+    (tried at each letter that may open a type name: slow) runs only in `_typed_windows`."""
+    pattern = typed_re()
+    out: list[re.Match[str]] = []
+    pos = 0
+    for a, b in _typed_windows(text):
+        pos = max(a, pos)
+        while (m := pattern.search(text, pos, b)) is not None:
+            if m.end() + _TYPED_LOOKAHEAD > b:  # the window's end may have cut it short
+                full = pattern.match(text, m.start())
+                if full is None:
+                    pos = m.start() + 1
+                    continue
+                m = full
+            out.append(m)
+            pos = m.end()
+    return out
 
 
 def find_typed(text: str) -> list[Found]:
     """`TYPE [số] N[, N ...][/SYMBOL]`: numbered mentions with or without a symbol."""
     out = []
-    for m in typed_re().finditer(text):
+    for m in _typed_matches(text):
         nums = [(n.group(), m.start("nums") + n.start(), m.start("nums") + n.end()) for n in _NUM_RE.finditer(m["nums"])]
         type_word = m["type"]
         if type_word.isupper() and "\n" in text[m.end("type") : m.start("nums")]:
@@ -126,7 +166,7 @@ def find_bare(text: str, taken: list[tuple[int, int]]) -> list[Found]:
     A `Số: ...` line is the document's own number, not a citation."""
     out = []
     covered = Covered(taken)
-    for m in SYMBOL_RE.finditer(text):
+    for m in finditer_from(SYMBOL_RE, text, digit_starts(text)):  # a symbol opens with its number
         if m.start() in covered:
             continue
         sym = parse_symbol(m["num"], m["sep"], m["year"], m["codes"])
@@ -148,6 +188,9 @@ _NAMED_START = re.compile(
     r"[Nn]ghị quyết(?=[ \t]+(?:Đại hội|Hội nghị|Trung ương[ \t]+\d))|[Cc]hiến lược(?=[ \t]+[Qq]uốc[ \t]+gia)|"
     r"[Đđ]ề án|[Dd]ự án|Chương trình phối hợp|Quy chế phối hợp|Chương trình công tác)(?![\wÀ-ỹ])"
 )
+# The words a `_NAMED_START` match opens with (lowercase), for `scan.finditer_words`.
+_NAMED_WORDS = ("bộ luật", "luật", "pháp lệnh", "hiến pháp", "nghị quyết", "chiến lược", "đề án", "dự án",
+                "chương trình phối hợp", "quy chế phối hợp", "chương trình công tác")
 _TOKEN = re.compile(r"[^\s,;.:()“”\"|\[\]]+|[,;.:()“”\"|\[\]]|\n")
 _AMEND_HEAD = re.compile(r"[ \t]*sửa[ \t]+đổi,?[ \t]+bổ[ \t]+sung(?:[ \t]+một[ \t]+số[ \t]+điều)?(?:[ \t]+của)?", re.I)
 _QUOTED = re.compile(r"[ \t]*[“\"][ \t]*([^“”\"\n]{3,300}?)[ \t]*[”\"]")
@@ -239,7 +282,7 @@ def find_named(text: str) -> list[Found]:
     congress resolutions. A quoted title (`Đề án “...”`) is the name; a following alias
     `(Đề án số 201)` is recorded so later short mentions resolve to it."""
     out: list[Found] = []
-    for m in _NAMED_START.finditer(text):
+    for m in finditer_words(_NAMED_START, text, _NAMED_WORDS):
         type_word = m["type"]
         start, pos = m.start(), m.end()
         canon = vocab.canonical_type(type_word) or type_word.capitalize()

@@ -80,6 +80,9 @@ def read_date(text: str, pos: int) -> tuple[str, int, int] | None:
     m = _BEFORE_DATE.match(text, pos)
     q = m.end() if m else pos
     window = text[q : q + 48]
+    opening = window.lstrip()
+    if not (opening[:1].isdigit() or opening[:4].lower() == "ngày"):
+        return None  # a date must open the window (as tested below): none can be found further in
     found = find_dates(window)
     if not found:
         return None
@@ -158,6 +161,8 @@ _ISSUED_BEFORE = re.compile(
 def read_issued_before(text: str, start: int) -> tuple[str, str, int] | None:
     """`Ngày 30/6/2021 Chính phủ ban hành Nghị định số ...`: date, issuer and the new start."""
     window_start = max(0, start - 130)
+    if not text[window_start:start].rstrip(" \t").endswith("hành"):
+        return None  # the pattern ends with `ban hành`: a cheap test first
     m = _ISSUED_BEFORE.search(text[window_start:start])
     if not m:
         return None

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from models.record import Citation, Metadata, Record
 from pipeline import vocab
@@ -32,6 +32,7 @@ LAW_TYPES = vocab.name_cited_types()
 _YEAR_IN_NAME = re.compile(r"\bnăm[ \t]+((?:19|20)\d\d)\s*$")
 
 
+@lru_cache(maxsize=16384)  # the same type words and names come back mention after mention
 def slug(text: str, limit: int = 90) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", fold_ascii(text)).strip("-")
     return s[:limit].rstrip("-")
@@ -50,6 +51,7 @@ def is_local(sym: Symbol) -> bool:
     return any(c.upper() in _local_codes() for c in sym.issuer_codes)
 
 
+@lru_cache(maxsize=8192)
 def law_name_key(name: str, doc_type: str) -> tuple[str, str | None]:
     """(`phong-chong-ma-tuy`, `2021`) from `Luật Phòng, chống ma túy năm 2021`."""
     rest = re.sub(rf"(?i)^{re.escape(doc_type)}\s*", "", name.strip())
