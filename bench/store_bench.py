@@ -7,7 +7,10 @@ and `cited-by` on the most-cited document and on the document with the
 deepest basis chain (median of repeated calls, each on a fresh read-only
 connection as the CLI does).
 
-    python bench/store_bench.py 1000 10000 --jobs 2 --work /tmp/vbgraph-bench
+    python bench/store_bench.py 1000 10000 --jobs 1 2 --work /tmp/vbgraph-bench
+
+With several `--jobs` values, each size is run with each in turn (same corpus,
+fresh store) and the last column gives the speed-up over the first value.
 """
 
 from __future__ import annotations
@@ -117,24 +120,29 @@ def _depth(tree) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sizes", type=int, nargs="*", default=[1000, 10000])
-    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--jobs", type=int, nargs="+", default=[2])
     ap.add_argument("--work", type=Path, default=Path("bench-work"))
     ap.add_argument("--reps", type=int, default=20)
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.one:
-        print(json.dumps(measure_one(args.one, args.work, args.jobs, args.reps)))
+        print(json.dumps(measure_one(args.one, args.work, args.jobs[0], args.reps)))
         return
     results = []
-    for n in args.sizes:  # one process per size, so peak memory is that size's
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", str(n), "--jobs", str(args.jobs), "--work", str(args.work),
-             "--reps", str(args.reps)],
-            check=True, capture_output=True, text=True,
-        )
-        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        print(json.dumps(results[-1]), flush=True)
+    for n in args.sizes:  # one process per size and jobs value, so peak memory is that run's
+        first = None
+        for jobs in args.jobs:
+            out = subprocess.run(
+                [sys.executable, __file__, "--one", str(n), "--jobs", str(jobs), "--work", str(args.work),
+                 "--reps", str(args.reps)],
+                check=True, capture_output=True, text=True,
+            )
+            row = json.loads(out.stdout.strip().splitlines()[-1])
+            first = first or row
+            row["speedup"] = round(first["run_s"] / row["run_s"], 2)
+            results.append(row)
+            print(json.dumps(row), flush=True)
     keys = list(results[0])
     print("| " + " | ".join(keys) + " |")
     print("|" + "---|" * len(keys))

@@ -323,20 +323,21 @@ def build_tables(con: duckdb.DuckDBPyConnection) -> None:
 # Lookup tables for the two walks researchers ask most (`cited-by`, `basis`), stored sorted by the node
 # asked about, so a query reads one stretch of the table (DuckDB skips the rest by its min/max statistics)
 # and joins nothing. An ART index is slower here: it fetches matching rows one by one.
-# - `citing`: each `cites` edge with the citing document's node row, and `ord`, its place in the order
-#   `cited-by` lists them (strongest relation, then date): the first page is a filter, not a sort.
+# - `citing`: each `cites` edge with the citing document's node row, written in the order `cited-by`
+#   lists them (strongest relation, then date). DuckDB returns rows in the order they were written when a
+#   query has no ORDER BY (its default `preserve_insertion_order`), so a first page is a filter and a
+#   LIMIT, not a sort of every citing row.
 # - `bases`: each `basis` edge, narrow (a chain's rows lie scattered over the table, and DuckDB pays per
 #   column for every stretch it reads); the nodes come from `nodes`.
-_CITING_ORDER = f"{relation_rank_sql('e.relation')}, coalesce(n.date, ''), n.id"
+CITING_ORDER = f"e.target, {relation_rank_sql('e.relation')}, coalesce(n.date, ''), n.id"
 
 
 def _adjacency(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""CREATE OR REPLACE TABLE citing AS
-        SELECT e.target AS cited, row_number() OVER (PARTITION BY e.target ORDER BY {_CITING_ORDER}) AS ord,
-               e.relation AS edge_relation, e.sentence AS edge_sentence, e.section AS edge_section,
-               e.mentions AS edge_mentions, n.*
-        FROM edges e JOIN nodes n ON n.id = e.source WHERE e.kind = 'cites' ORDER BY cited, ord"""
+        SELECT e.target AS cited, e.relation AS edge_relation, e.sentence AS edge_sentence,
+               e.section AS edge_section, e.mentions AS edge_mentions, n.*
+        FROM edges e JOIN nodes n ON n.id = e.source WHERE e.kind = 'cites' ORDER BY {CITING_ORDER}"""
     )
     con.execute(
         """CREATE OR REPLACE TABLE bases AS

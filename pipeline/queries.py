@@ -172,10 +172,7 @@ def cited_by(
     if relation:
         sql += " AND edge_relation = ?"
         params.append(relation)
-    elif limit is not None:
-        sql += " AND ord <= ?"  # the graph build stored each row's place in this order
-        params.append(limit)
-    sql += " ORDER BY ord"
+    # no ORDER BY: the table was written in this order, and DuckDB returns rows in that order
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)

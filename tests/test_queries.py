@@ -68,6 +68,29 @@ def test_cited_by_and_implements(con):
     assert queries.implements(con, "48-CT/TW") == []
 
 
+def test_cited_by_lists_strongest_relation_then_date_and_pages_in_that_order(tmp_path):
+    con = store.connect(tmp_path / "many.duckdb")
+    relations = ["mentions", "basis", "amends", "replaces"]
+    items = []
+    for i in range(3000):  # more rows than one of DuckDB's vectors, written in no particular order
+        n = (i * 7919) % 3000
+        r = record(f"d{n}", [cite("Chỉ thị 48", "id:ct48", relations[n % 4])], canonical_id=f"id:d{n:04d}",
+                   doc_type="Kế hoạch", symbol=f"{n}/KH-X", issued_date=f"{2000 + n % 20}-01-{1 + n % 28:02d}")
+        items.append(store.Stored(f"d{n}.txt", "s", 1, record=r, canonical_id=r.metadata.canonical_id))
+    store.put_many(con, items, replace=False)
+    graph.rebuild(con)
+    rank = {r: i for i, r in enumerate(graph.RELATION_RANK)}
+    expected = sorted(
+        ((rank[c.relation], c.node.date or "", c.node.id) for c in queries.cited_by(con, "id:ct48")),
+    )
+    listed = [(rank[c.relation], c.node.date or "", c.node.id) for c in queries.cited_by(con, "id:ct48")]
+    assert len(listed) == 3000 and listed == expected
+    assert [c.node.id for c in queries.cited_by(con, "id:ct48", limit=50)] == [x[2] for x in expected[:50]]
+    amends = [c.node.id for c in queries.cited_by(con, "id:ct48", relation="amends", limit=20)]
+    assert amends == [x[2] for x in expected if x[0] == rank["amends"]][:20]
+    con.close()
+
+
 def test_top_by_degree_pagerank_and_filters(con):
     ranked = queries.top(con)
     assert ranked[0].node.id == CT48 and ranked[0].in_degree == 3
