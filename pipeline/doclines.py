@@ -8,8 +8,8 @@ the start of a printed line, so those readers walk lines, not blocks.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from pipeline.blocks import Doc
 from pipeline.vocab import load
@@ -19,9 +19,11 @@ _LEAD_MARKUP = "#*_>"
 _TRAIL_MARKUP = "*_"
 
 
-@dataclass(frozen=True)
-class Line:
-    """One printed line: `doc.text[start:end]` is `raw`; `text` is `raw` without edge markup."""
+class Line(NamedTuple):
+    """One printed line: `doc.text[start:end]` is `raw`; `text` is `raw` without edge markup.
+
+    A named tuple: a document has thousands of lines, made once and never changed.
+    """
 
     index: int
     start: int
@@ -54,7 +56,7 @@ def _read_lines(doc: Doc) -> list[Line]:
             text = _strip_markup(raw)
             if not text:
                 continue
-            lead = len(raw) - len(raw.lstrip(" #*_>"))
+            lead = 0 if text is raw else len(raw) - len(raw.lstrip(" #*_>"))  # most lines: nothing stripped
             out.append(Line(len(out), start + lead, end, raw, text, block.kind, bi, block.page))
     return out
 

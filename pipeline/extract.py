@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from models.record import Record, Source, Span
 from pipeline.assignments import find_assignments
-from pipeline.blocks import Doc
+from pipeline.blocks import Doc, Ingested
 from pipeline.citations import canonical_id_for, find_citations
 from pipeline.deadlines import find_deadlines
 from pipeline.header import extract_metadata
@@ -110,13 +110,16 @@ def page_spans(doc: Doc) -> list[Span]:
 
 def extract_file(path: str | Path, timings: dict[str, float] | None = None) -> Record:
     """Read, normalize and extract one file. Raises IngestError or StageError."""
-    ingested = _timed("ingest", timings, lambda: ingest(path))
-    doc = _timed("normalize", timings, lambda: assemble(ingested))
-    return extract_doc(doc, timings)
+    return extract_doc(_read(lambda: ingest(path), timings), timings)
 
 
 def extract_bytes(data: bytes, path: str, timings: dict[str, float] | None = None) -> Record:
     """Like `extract_file`, for bytes already in memory (tests, workers)."""
-    ingested = _timed("ingest", timings, lambda: ingest_bytes(data, path))
-    doc = _timed("normalize", timings, lambda: assemble(ingested))
-    return extract_doc(doc, timings)
+    return extract_doc(_read(lambda: ingest_bytes(data, path), timings), timings)
+
+
+def _read(reader: Callable[[], Ingested], timings: dict[str, float] | None) -> Doc:
+    """Ingest and normalize. The reader's blocks go once the `Doc` is built: kept alive through
+    the later stages, their many objects would only make every garbage collection longer."""
+    ingested = _timed("ingest", timings, reader)
+    return _timed("normalize", timings, lambda: assemble(ingested))

@@ -57,19 +57,23 @@ def strip_motto(text: str, pending: list[str]) -> tuple[str, list[str], bool]:
             text = rx.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
     # a motto cut by a column edge: 'HỘI CỰU CHIẾN BINH VIỆT CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT'
-    for _, words in _motto_res():
-        folded = fold(text)
-        for k in range(len(words) - 1, 2, -1):
-            head = fold(" ".join(words[:k]))
-            idx = folded.rfind(head)
-            if idx >= 0 and folded.endswith(head):
-                text = text[:idx].rstrip()
+    folded = fold(text)
+    for words, heads in _motto_heads():
+        for k, head in heads:
+            if folded.endswith(head):
+                text = text[: folded.rfind(head)].rstrip()
                 pending = words[k:]
                 party = party or fold(words[0]) == "đảng"
-                break
-        if pending:
-            break
+                return text, pending, party
     return text, pending, party
+
+
+@cache
+def _motto_heads() -> list[tuple[list[str], list[tuple[int, str]]]]:
+    """Each motto's words with its first k words folded (k from all but one down to three), longest first."""
+    return [
+        (words, [(k, fold(" ".join(words[:k]))) for k in range(len(words) - 1, 2, -1)]) for _, words in _motto_res()
+    ]
 
 
 def read_number(text: str) -> tuple[str | None, str, str | None] | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from models.record import Metadata, Section
@@ -41,7 +41,9 @@ _LETTERED = re.compile(r"^(?P<label>[a-zđ])\s*(?P<punct>[).])\s*(?P<rest>\S.*)$
 _DIGITS = re.compile(r"\d+")
 _PROSE_AFTER_NUMBER = re.compile(r"\d|(?:năm|tháng|ngày)\b")  # '5 năm', '2.000 người': a number in prose
 _SENTENCE_INSIDE = re.compile(r"\.\s+\S")
-_CLAUSE_END = re.compile(r"(?<=[^\d\s])[.;:](?:\s|$)")
+# a clause ends at '.', ';' or ':' after a letter (not '1.5'); the pattern opens with the
+# punctuation so the regex engine skips ahead to it
+_CLAUSE_END = re.compile(r"[.;:](?<=[^\d\s][.;:])(?:\s|$)")
 _ATTACHED = re.compile(r"\(\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\b")
 _KIND_WORD = {"phần": "phan", "chương": "chuong", "mục": "muc", "phụ lục": "phu_luc"}
 # Rank: a section nests under the nearest open section of lower rank.
@@ -61,17 +63,20 @@ _RANK = {
 _OUTPUT_KIND = {"letter_part": "part", "item_paren": "item"}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Marker:
     kind: str
     label: str
     rest: str
     line: Line
     depth: int = 0  # decimal depth of numbered items: 1 -> 0, 1.1 -> 1
+    # read once: the numbering checks ask for them again and again
+    rank: int = field(init=False)
+    ordinal: int | None = field(init=False)
 
-    @property
-    def rank(self) -> int:
-        return _RANK[self.kind] + (self.depth if self.kind == "item" else 0)
+    def __post_init__(self) -> None:
+        self.rank = _RANK[self.kind] + (self.depth if self.kind == "item" else 0)
+        self.ordinal = _ordinal(self)
 
 
 def roman_value(s: str) -> int | None:
@@ -126,7 +131,13 @@ def _marker(line: Line) -> _Marker | None:
 
 
 def _marker_of(line: Line) -> _Marker | None:
+    """The marker the line opens with; the first character says which patterns can match."""
     text = line.text
+    first = text[:1]
+    if first.isdecimal():  # what `\d` matches
+        return _numbered(line)
+    if first.islower():
+        return _lettered(line)
     m = _NAMED.match(text)
     if m:
         word = re.sub(r"\s+", " ", m.group("word").lower())
@@ -145,7 +156,12 @@ def _marker_of(line: Line) -> _Marker | None:
     m = _PART.match(text)
     if m and roman_value(m.group("label")):
         return _Marker("part", m.group("label"), m.group("rest") or "", line)  # 'I.' over its heading line
-    m = _NUMBERED.match(text)
+    return None
+
+
+def _numbered(line: Line) -> _Marker | None:
+    """'1.', '2.1.', '3)' items."""
+    m = _NUMBERED.match(line.text)
     if m and (m.group("rest") or m.group("punct") == "."):
         label = m.group("label")
         if m.group("punct") not in (".", ")", "-") and "." not in label:
@@ -156,7 +172,12 @@ def _marker_of(line: Line) -> _Marker | None:
         if m.group("punct") == ")" and "." not in label:
             return _Marker("item_paren", label, rest, line)
         return _Marker("item", label, rest, line, depth=label.count("."))
-    m = _LETTERED.match(text)
+    return None
+
+
+def _lettered(line: Line) -> _Marker | None:
+    """'a)' points."""
+    m = _LETTERED.match(line.text)
     if m and m.group("rest")[0] not in ".,;":
         return _Marker("point", m.group("label"), m.group("rest"), line)
     return None
@@ -174,15 +195,45 @@ def _heading(m: _Marker) -> str:
     short_line = len(rest) <= 160 and not rest.endswith((".", ";", ":")) and not _SENTENCE_INSIDE.search(rest)
     if m.line.kind == "heading" and len(rest) <= 300 or short_line:
         return rest.rstrip(" .:;")
-    first = _CLAUSE_END.split(rest, maxsplit=1)[0]
+    end = _CLAUSE_END.search(rest)
+    first = rest[: end.start()] if end else rest
     return first.strip()[:300]
 
 
-@dataclass
-class _Open:
+@dataclass(slots=True)
+class _Node:
+    """A kept marker: the section it opens, with what its children need, until its end is known."""
+
     marker: _Marker
-    section: Section
-    last_child: dict[str, int]
+    id: str
+    parent: str | None
+    path: str
+    kind: str
+    level: int
+    heading: str
+    rank: int
+    in_article: bool  # the marker is an Điều or is inside one: its items are khoản, its points điểm
+    last_child: dict[str, int] | None = None  # made for the nodes that get children
+    end: int = 0  # set by `_close`
+
+    @property
+    def start(self) -> int:
+        return self.marker.line.start
+
+    def section(self) -> Section:
+        line = self.marker.line
+        return Section(
+            id=self.id,
+            parent=self.parent,
+            level=self.level,
+            label=self.marker.label,
+            heading=self.heading,
+            start=line.start,
+            end=self.end,
+            kind=self.kind,
+            path=self.path,
+            page=line.page,
+        )
 
 
 def _resumes(cands: list[tuple[int, _Marker]], k: int, expected: int | None) -> bool:
@@ -195,7 +246,7 @@ def _resumes(cands: list[tuple[int, _Marker]], k: int, expected: int | None) -> 
     fails the first.
     """
     m = cands[k][1]
-    n = _ordinal(m)
+    n = m.ordinal
     if n is None:
         return False
     same = []
@@ -203,23 +254,31 @@ def _resumes(cands: list[tuple[int, _Marker]], k: int, expected: int | None) -> 
         if c.rank < m.rank and m.kind != "dieu":
             break
         if c.kind == m.kind and c.depth == m.depth:
-            same.append(_ordinal(c))
+            same.append(c.ordinal)
     if not same or same[0] != n + 1:
         return False
     return expected is None or expected not in same
 
 
+def _seen(m: _Marker, parent: _Node | None, top_last: dict[str, int]) -> dict[str, int]:
+    """The last number seen for each kind among the marker's siblings. Điều are numbered through
+    the whole text, across Chương and Mục; the rest per parent."""
+    if m.kind == "dieu" or parent is None:
+        return top_last
+    if parent.last_child is None:
+        parent.last_child = {}
+    return parent.last_child
+
+
 def _accept(
-    m: _Marker, parent: _Open | None, top_last: dict[str, int], cands: list[tuple[int, _Marker]], k: int
+    m: _Marker, parent: _Node | None, top_last: dict[str, int], cands: list[tuple[int, _Marker]], k: int
 ) -> bool:
     """Whether the marker continues its siblings' numbering (or starts a list at 1)."""
-    n = _ordinal(m)
+    n = m.ordinal
     if n is None:
         return False
     key = m.kind + str(m.depth)
-    # Điều are numbered through the whole text, across Chương and Mục; the rest per parent.
-    seen = top_last if m.kind == "dieu" or parent is None else parent.last_child
-    prev = seen.get(key)
+    prev = _seen(m, parent, top_last).get(key)
     # '2.1' belongs under item 2: its prefix must name the parent item
     if (
         m.kind == "item"
@@ -256,10 +315,25 @@ def find_sections(doc: Doc, metadata: Metadata) -> list[Section]:
         return []
     body_start, body_end = body_bounds(doc)
     attachments = [i for i, ln in enumerate(lines) if ln.start >= body_end and _opens_attachment(lines, i)]
+    nodes = _tree(lines, _candidates(lines, body_start, body_end, attachments), attachments)
+    _close(nodes, doc.text, body_end)
+    return [node.section() for node in nodes]
+
+
+_NOT_BODY = frozenset({"table", "footnote", "recipients", "signature", "stamp"})
+# The first characters a marker line can open with (`_NAMED`, `_ARTICLE`, `_PART`, `_LETTER_PART`,
+# `_NUMBERED`, `_LETTERED`): a line opening otherwise is prose, and is not matched against them.
+_MARKER_START = re.compile(r"[PCMĐIVXLA-H\da-zđ]")
+
+
+def _candidates(
+    lines: list[Line], body_start: int, body_end: int, attachments: list[int]
+) -> list[tuple[int, _Marker]]:
+    """(line index, marker) of every line that opens like a section, before the numbering checks."""
     cands: list[tuple[int, _Marker]] = []
     in_appendix = False
     for i, ln in enumerate(lines):
-        if ln.start < body_start or ln.kind in ("table", "footnote", "recipients", "signature", "stamp"):
+        if ln.start < body_start or ln.kind in _NOT_BODY or not _MARKER_START.match(ln.text):
             continue
         m = _marker(ln)
         if m is None or m.rest.lstrip().startswith("|"):
@@ -268,67 +342,78 @@ def find_sections(doc: Doc, metadata: Metadata) -> list[Section]:
         if ln.start >= body_end and not in_appendix:
             continue  # after the signature only appendices and attached texts carry sections
         cands.append((i, m))
-    sections: list[Section] = []
-    stack: list[_Open] = []
+    return cands
+
+
+def _tree(lines: list[Line], cands: list[tuple[int, _Marker]], attachments: list[int]) -> list[_Node]:
+    """The candidates that continue their siblings' numbering, each under the nearest open section of
+    lower rank; ends are set later."""
+    nodes: list[_Node] = []
+    stack: list[_Node] = []
     top_last: dict[str, int] = {}
-    ids: set[str] = set()
+    ids: dict[str, int] = {}  # id -> how many sections asked for it
     pending = list(attachments)
     for k, (i, m) in enumerate(cands):
-        ln = m.line
         if pending and i > pending[0]:
             # an attached text (a plan or regulation issued with a decision) numbers afresh
             stack, top_last = [], {}
             while pending and i > pending[0]:
                 pending.pop(0)
+        rank = m.rank
         keep = len(stack)
-        while keep and stack[keep - 1].marker.rank >= m.rank:
+        while keep and stack[keep - 1].rank >= rank:
             keep -= 1
         parent = stack[keep - 1] if keep else None
         if not _accept(m, parent, top_last, cands, k):
             continue
         del stack[keep:]
-        seen = top_last if m.kind == "dieu" or parent is None else parent.last_child
-        seen[m.kind + str(m.depth)] = _ordinal(m) or 0
-        kind = _OUTPUT_KIND.get(m.kind, m.kind)
-        if kind == "item" and any(o.marker.kind == "dieu" for o in stack):
-            kind = "khoan"
-        elif kind == "point" and any(o.marker.kind == "dieu" for o in stack):
-            kind = "diem"
-        path = (parent.section.path + "/" if parent else "") + m.label
-        sid = "s-" + path.replace("/", "-")
-        while sid in ids:
-            sid += "'"
-        ids.add(sid)
-        heading = _heading(m)
-        if not heading and i + 1 < len(lines) and _marker(lines[i + 1]) is None:
-            # 'Chương I' over 'NHỮNG QUY ĐỊNH CHUNG'; a bare 'I.' or '1.' over its text
-            heading = _heading(replace(m, rest=lines[i + 1].text, line=lines[i + 1]))
-        section = Section(
-            id=sid,
-            parent=parent.section.id if parent else None,
-            level=len(stack) + 1,
-            label=m.label,
-            heading=heading,
-            start=ln.start,
-            end=ln.end,
-            kind=kind,
-            path=path,
-            page=ln.page,
-        )
-        sections.append(section)
-        stack.append(_Open(m, section, {}))
-    _close(sections, doc.text, body_end)
-    return sections
+        _seen(m, parent, top_last)[m.kind + str(m.depth)] = m.ordinal or 0
+        node = _node(lines, i, m, parent, len(stack) + 1, bool(stack) and stack[-1].in_article, ids)
+        nodes.append(node)
+        stack.append(node)
+    return nodes
 
 
-def _close(sections: list[Section], text: str, body_end: int) -> None:
+def _node(
+    lines: list[Line], i: int, m: _Marker, parent: _Node | None, level: int, in_article: bool, ids: dict[str, int]
+) -> _Node:
+    """The section a kept marker opens (its end is set by `_close`)."""
+    kind = _OUTPUT_KIND.get(m.kind, m.kind)
+    if kind == "item" and in_article:
+        kind = "khoan"
+    elif kind == "point" and in_article:
+        kind = "diem"
+    path = (parent.path + "/" if parent else "") + m.label
+    sid = "s-" + path.replace("/", "-")
+    # a repeated id takes primes: s-1, s-1', s-1'' (labels hold no prime, so no path makes one)
+    taken = ids.get(sid, 0)
+    ids[sid] = taken + 1
+    sid += "'" * taken
+    heading = _heading(m)
+    if not heading and i + 1 < len(lines) and _marker(lines[i + 1]) is None:
+        # 'Chương I' over 'NHỮNG QUY ĐỊNH CHUNG'; a bare 'I.' or '1.' over its text
+        heading = _heading(replace(m, rest=lines[i + 1].text, line=lines[i + 1]))
+    return _Node(
+        m,
+        id=sid,
+        parent=parent.id if parent else None,
+        path=path,
+        kind=kind,
+        level=level,
+        heading=heading,
+        rank=m.rank,
+        in_article=in_article or m.kind == "dieu",
+    )
+
+
+def _close(sections: list[_Node], text: str, body_end: int) -> None:
     """Each section ends where the next sibling-or-higher section starts, else at the body's end.
 
     Body sections never run past the Nơi nhận/signature, even when an appendix follows.
     """
-    open_: list[Section] = []
+    open_: list[_Node] = []
 
-    def finish(s: Section, end: int) -> None:
+    def finish(s: _Node, end: int) -> None:
         if s.start < body_end:
             end = min(end, body_end)
         while end > s.start and text[end - 1] in " \n":

@@ -12,9 +12,11 @@ the lines before it so it never replaces the document's signer.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate
 
 from models.record import Signer
 from pipeline.doclines import Line, all_caps, fold, header_words, is_caps, words_pattern
@@ -86,7 +88,7 @@ def _fragment(line: Line) -> tuple[str, str] | None:
         return None
     label = _RECIPIENTS_LABEL.match(text)
     if label:  # 'Nơi nhận: TM. ỦY BAN NHÂN DÂN' - both columns on one line
-        rest = _fragment(replace(line, text=text[label.end() :].strip()))
+        rest = _fragment(line._replace(text=text[label.end() :].strip()))
         return (rest[0], (label.group() + " " + rest[1]).strip()) if rest else None
     openings = _fragment_openings()
     if openings is not None and not openings.search(text):
@@ -197,10 +199,31 @@ def find_signatures(lines: list[Line], lo: int, hi: int, issuer: str | None = No
     return list(_signature_blocks(lines, lo, hi, issuer))
 
 
+def _fragment_lines(lines: list[Line], lo: int, hi: int) -> list[int]:
+    """The lines from `lo` to `hi` a fragment may be read on, in order: those with an opening of a
+    capacity or position, or starting like the recipients label. One scan of the lines' joined text
+    finds them, rather than a call of `_fragment` on each of the thousands of lines of a long text."""
+    openings = _fragment_openings()
+    if openings is None:
+        return list(range(lo, hi))
+    texts = [ln.text for ln in lines[lo:hi]]
+    starts = [0, *accumulate(len(t) + 1 for t in texts)]
+    found = {bisect_right(starts, m.start()) - 1 + lo for m in openings.finditer("\n".join(texts))}
+    found.update(k for k, t in enumerate(texts, lo) if t[:1] in "nN")  # 'Nơi nhận: TM. ỦY BAN ...'
+    return sorted(found)
+
+
 def _signature_blocks(lines: list[Line], lo: int, hi: int, issuer: str | None) -> Iterator[SignatureBlock]:
     """The signature blocks in line order, read one at a time (the document's own is the first)."""
+    starts = _fragment_lines(lines, lo, hi)
+    c = 0
     i = lo
     while i < hi:
+        while c < len(starts) and starts[c] < i:
+            c += 1
+        if c == len(starts):
+            return
+        i = starts[c]  # the lines skipped hold no fragment
         got = _fragment(lines[i])
         if got is None:
             i += 1

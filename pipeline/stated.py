@@ -91,17 +91,36 @@ def annex_parent(text: str) -> tuple[str, str] | None:
     return (kind, parent) if kind else None
 
 
+# '... này có hiệu lực (thi hành) (kể) từ ngày ...': found by its words, then the type word before it
+# is checked (a pattern opening with the type alternation would be tried at every character).
+_IN_FORCE = re.compile(
+    r"này\s+có\s+hiệu\s+lực(?:\s+thi\s+hành)?\s+(?:kể\s+)?từ\s+(?P<when>(?:ngày|ký)[^.;\n]{0,60})"
+)
+_TYPE_WORD_SPAN = 120  # more than the longest type name, 'Nghị quyết liên tịch' and the like
+
+
+@cache
+def _own_type_before_re() -> re.Pattern[str]:
+    # the type word capitalised: 'Luật này', not 'các quyết định này' (decisions the text provides for)
+    return re.compile(rf"(?<![\wÀ-ỹ])(?:{doc_type_pattern()}|Văn\s+bản)\s+\Z")
+
+
 def effective_date(text: str, issued: str | None) -> str | None:
     """The document's own entry into force: '... này có hiệu lực (thi hành) (kể) từ ngày ...'."""
-    m = re.search(
-        # the type word capitalised: 'Luật này', not 'các quyết định này' (decisions the text provides for)
-        rf"(?<![\wÀ-ỹ])(?:{doc_type_pattern()}|Văn\s+bản)\s+này\s+có\s+hiệu\s+lực(?:\s+thi\s+hành)?\s+(?:kể\s+)?từ\s+"
-        r"(?P<when>(?:ngày|ký)[^.;\n]{0,60})",
-        text,
-    )
+    m = _IN_FORCE.search(text)
+    while m and not _own_type_before(text, m.start()):
+        m = _IN_FORCE.search(text, m.start() + 1)
     if not m:
         return None
     when = m.group("when")
     if re.match(r"(?:ngày\s+)?(?:được\s+)?(?:ký|ban\s+hành|thông\s+qua|công\s+bố)", when, re.I):
         return issued if issued and len(issued) == 10 else None
     return parse_date(when)
+
+
+def _own_type_before(text: str, at: int) -> bool:
+    """Whether a type word (or 'Văn bản') and spaces end at `at`."""
+    start = at
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    return _own_type_before_re().search(text, max(0, start - _TYPE_WORD_SPAN), at) is not None

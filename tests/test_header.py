@@ -678,3 +678,22 @@ def test_doc_lines_read_once_per_doc() -> None:
 def test_all_caps_means_every_letter_a_capital(s: str) -> None:
     letters = [c for c in s if c.isalpha()]
     assert all_caps(s) == (len(letters) >= 2 and all(c.isupper() for c in letters))
+
+
+def test_effective_date_is_the_documents_own() -> None:
+    doc = doc_of(
+        "CHÍNH PHỦ",
+        "Số: 15/2025/NĐ-CP",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Hà Nội, ngày 10 tháng 02 năm 2025",
+        "NGHỊ ĐỊNH",
+        "Quy định chi tiết một số điều",
+        "Điều 1. Các quyết định này có hiệu lực từ ngày 01 tháng 01 năm 2020 vẫn được thi hành.",
+        "Điều 2. Nghị định này có hiệu lực thi hành kể từ ngày 01 tháng 4 năm 2025.",
+        "TM. CHÍNH PHỦ",
+        "THỦ TƯỚNG",
+        "Phạm Minh Chính",
+    )
+    meta, _ = extract_metadata(doc)
+    assert meta.effective_date == "2025-04-01"  # not the date of the decisions it provides for
+    assert meta.signer is not None and meta.signer.name == "Phạm Minh Chính"

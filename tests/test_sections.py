@@ -369,3 +369,27 @@ def test_text_issued_with_a_decision_numbers_afresh_after_the_signature() -> Non
         "II. NHIỆM VỤ",
     )
     assert got == ["1", "2", "I", "I/1", "II"]
+
+
+def test_a_repeated_path_takes_primes() -> None:
+    doc = doc_of(
+        *HEAD,
+        "1. Tuyên truyền.",
+        "Nơi nhận:",
+        "- Lưu: VT.",
+        "CHỦ TỊCH",
+        "Lê Văn Chiến",
+        "KẾ HOẠCH",
+        "(Ban hành kèm theo Quyết định số 12/QĐ-UBND ngày 05/3/2024 của UBND tỉnh)",
+        "1. Mục đích.",
+        "KẾ HOẠCH",
+        "(Ban hành kèm theo Quyết định số 13/QĐ-UBND ngày 05/3/2024 của UBND tỉnh)",
+        "1. Yêu cầu.",
+    )
+    got = find_sections(doc, Metadata())
+    assert [(s.path, s.id) for s in got] == [("1", "s-1"), ("1", "s-1'"), ("1", "s-1''")]
+
+
+def test_markers_by_their_first_character() -> None:
+    got = paths(*HEAD, "Điều 1. Phạm vi", "1. Khoản một", "a) Điểm a", "đ) không theo thứ tự", "b) Điểm b", *TAIL)
+    assert got == ["1", "1/1", "1/1/a", "1/1/b"]

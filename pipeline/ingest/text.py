@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from statistics import median
 
-from pipeline.blocks import Block, Ingested
+from pipeline.blocks import Block, Ingested, SourceMap
 from pipeline.doclines import all_caps
 from pipeline.ingest.errors import IngestError
 from pipeline.ingest.legacy import convert_text, decode_legacy_bytes
@@ -70,12 +70,16 @@ def _binary(sample: bytes) -> bool:
 # ---------------------------------------------------------------- lines
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
-    """One source line after markup removal; `origin[i]` is the source offset of `text[i]`."""
+    """One source line after markup removal.
+
+    `origin` maps `text` to the source: a `SourceMap`, or, for the many lines with
+    no markup, just the source offset of `text[0]` (the text is the source from there on).
+    """
 
     text: str
-    origin: list[int]
+    origin: SourceMap | int
     heading: bool = False
     footnote: str | None = None  # label, when the line starts a footnote definition
     leading_space: bool = False
@@ -84,16 +88,70 @@ class Line:
     cells: list[str] | None = None  # tab-separated cells
     bold: bool = False  # the whole line set in bold (`**...**`)
     raw: str = ""
+    stripped: str = field(init=False)  # `text` without its edge spaces
+    _caps: bool | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.stripped = self.text.strip()
+
+    @property
+    def caps(self) -> bool:
+        """Set in capitals; read once, though asked as the line after one line and before the next."""
+        if self._caps is None:
+            self._caps = is_caps_line(self.stripped)
+        return self._caps
+
+    def map_of(self, start: int, end: int) -> SourceMap:
+        """The source map of `text[start:end]`."""
+        if isinstance(self.origin, int):
+            return SourceMap.span(self.origin + start, end - start)
+        return self.origin[start:end]
+
+    def origin_of(self, start: int, end: int) -> SourceMap | int:
+        """The origin of `text[start:end]`, in the same form."""
+        if isinstance(self.origin, int):
+            return self.origin + start
+        return self.origin[start:end]
+
+    def copy_origin(self, into: SourceMap, start: int, end: int) -> None:
+        """Add the source offsets of `text[start:end]` to `into`."""
+        if isinstance(self.origin, int):
+            into.append_span(self.origin + start, end - start)
+        else:
+            into.extend(self.origin, start, end)
 
 
 @dataclass
 class _Builder:
-    text: list[str] = field(default_factory=list)
-    origin: list[int] = field(default_factory=list)
+    """A text being built from pieces, with its source map."""
 
-    def add(self, s: str, origin: list[int] | int) -> None:
+    text: list[str] = field(default_factory=list)
+    origin: SourceMap = field(default_factory=SourceMap)
+
+    def add(self, s: str, origin: SourceMap) -> None:
+        """`s`, whose characters are those of `origin`."""
         self.text.append(s)
-        self.origin.extend(origin if isinstance(origin, list) else [origin] * len(s))
+        self.origin.extend(origin)
+
+    def add_line_part(self, s: str, line: Line, start: int) -> None:
+        """`s`, which is `line.text[start:start + len(s)]`."""
+        self.text.append(s)
+        line.copy_origin(self.origin, start, start + len(s))
+
+    def add_span(self, s: str, source_start: int) -> None:
+        """`s`, copied from the source at `source_start` on."""
+        self.text.append(s)
+        self.origin.append_span(source_start, len(s))
+
+    def add_made_up(self, s: str) -> None:
+        self.text.append(s)
+        self.origin.append_made_up(len(s))
+
+    def add_at(self, s: str, source_offset: int) -> None:
+        """`s` standing for the one source character at `source_offset` (a footnote anchor)."""
+        self.text.append(s)
+        for _ in s:
+            self.origin.append_span(source_offset, 1)
 
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+")
@@ -104,20 +162,23 @@ _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _MARKUP_TOKEN = re.compile(rf"{_SUP.pattern}|{_LINK.pattern}|{_EMPH.pattern}")
 
 
+_MD_HEADING_LINE = re.compile(r"(?m)^\s{0,3}#{1,6}\s")
+
+
 def is_markdown(text: str) -> bool:
     """Markdown-ish when headings, bold or <sup> markup recur."""
-    marks = len(re.findall(r"(?m)^\s{0,3}#{1,6}\s", text)) + text.count("**") // 2 + text.count("<sup>")
-    return marks >= 3
+    headings = len(_MD_HEADING_LINE.findall(text)) if "#" in text else 0  # most texts have no '#'
+    return headings + text.count("**") // 2 + text.count("<sup>") >= 3
 
 
-def _strip_markup(raw: str, offset: int) -> tuple[str, list[int], str | None]:
+def _strip_markup(raw: str, offset: int) -> tuple[str, SourceMap | int, str | None]:
     """Remove Markdown markup from one line; `<sup>n</sup>` anchors become `[n]`.
 
-    Returns the text, its per-character source offsets, and the footnote label
+    Returns the text, its origin (as `Line.origin`), and the footnote label
     when the line is a footnote definition (`<sup>n</sup> text` at line start).
     """
     if "<" not in raw and "[" not in raw and "*" not in raw and "_" not in raw:
-        return raw, list(range(offset, offset + len(raw))), None  # no markup: most lines
+        return raw, offset, None  # no markup: most lines
     footnote = None
     m = _SUP.match(raw.lstrip())
     if m and raw.lstrip()[m.end() :].strip():
@@ -132,25 +193,25 @@ def _strip_markup(raw: str, offset: int) -> tuple[str, list[int], str | None]:
     for t in tokens:
         s, e = raw_start + t.start(), raw_start + t.end()
         if s > pos:
-            b.add(raw[pos:s], list(range(offset + pos, offset + s)))
+            b.add_span(raw[pos:s], offset + pos)
         if t.group(1):  # a footnote anchor
-            b.add(f"[{t.group(1)}]", offset + s)
+            b.add_at(f"[{t.group(1)}]", offset + s)
         elif t.group(2):  # a link: its text stays, the address goes
-            ls = raw_start + t.start(2)
-            b.add(t.group(2), list(range(offset + ls, offset + ls + len(t.group(2)))))
+            b.add_span(t.group(2), offset + raw_start + t.start(2))
         pos = e
-    b.add(raw[pos:], list(range(offset + pos, offset + len(raw))))
+    b.add_span(raw[pos:], offset + pos)
     return "".join(b.text), b.origin, footnote
 
 
 def split_lines(text: str, markdown: bool) -> list[Line]:
+    """The source's lines, Markdown markup taken off, each with its offset in the source."""
     lines: list[Line] = []
     offset = 0
     for raw in text.split("\n"):
         start = offset
         offset += len(raw) + 1
         if markdown and _RULE.match(raw):
-            lines.append(Line("", [], rule=True, blank=True))
+            lines.append(Line("", start, rule=True, blank=True))
             continue
         heading = False
         if markdown and (m := _MD_HEADING.match(raw)):
@@ -160,23 +221,13 @@ def split_lines(text: str, markdown: bool) -> list[Line]:
         if markdown:
             content, origin, footnote = _strip_markup(raw, start)
         else:
-            content, origin, footnote = raw, list(range(start, start + len(raw))), None
-        cells = None
-        if "\t" in content.strip(" "):
-            cells = [c.strip() for c in content.split("\t")]
-        blank = not content.strip()
-        lines.append(
-            Line(
-                content,
-                origin,
-                heading=heading,
-                footnote=footnote,
-                leading_space=content[:1] == " " and not blank,
-                blank=blank,
-                cells=cells,
-                raw=raw.strip() if markdown else "",
-            )
-        )
+            content, origin, footnote = raw, start, None
+        line = Line(content, origin, heading=heading, footnote=footnote, raw=raw.strip() if markdown else "")
+        line.blank = not line.stripped
+        line.leading_space = content[:1] == " " and not line.blank
+        if "\t" in content and "\t" in content.strip(" "):
+            line.cells = [c.strip() for c in content.split("\t")]
+        lines.append(line)
     return lines
 
 
@@ -197,13 +248,20 @@ MARKER = re.compile(
 )
 _FOOTNOTE_START = re.compile(r"^(\d{1,2})\s+\S")
 ENDS_SENTENCE = re.compile(r"[.:;!?)\]”\"]\s*$|\./\.\s*$")
+_SENTENCE_END_CHARS = frozenset('.:;!?)]”"')
+_WORD = re.compile(r"\w+")
+
+
+def ends_sentence(s: str) -> bool:
+    """What `ENDS_SENTENCE.search(s)` says, read from the last printed character instead of a scan."""
+    return s.rstrip()[-1:] in _SENTENCE_END_CHARS
 
 
 def starts_sentence(s: str) -> bool:
     """Whether `s` opens like a sentence: a capital letter, not an abbreviation in capitals (ANTQ, UBND)."""
     if not s[:1].isupper():
         return False
-    word = re.match(r"\w+", s)
+    word = _WORD.match(s)
     return not (word and len(word.group()) >= 2 and word.group().isupper())
 
 
@@ -211,27 +269,38 @@ def is_caps_line(s: str) -> bool:
     return all_caps(s)
 
 
-def _starts_block(prev: str, cur: str, short: bool) -> bool:
+def _starts_block(prev: Line, cur: Line, width: float) -> bool:
     """Whether `cur` starts a new paragraph after the wrapped line `prev`."""
-    if MARKER.match(cur):
+    if MARKER.match(cur.stripped):
         return True
-    prev_caps, cur_caps = is_caps_line(prev), is_caps_line(cur)
-    if prev_caps != cur_caps:
+    if prev.caps != cur.caps:
         return True
-    if prev_caps and cur_caps:
+    short = len(prev.stripped) < 0.8 * width
+    if prev.caps and cur.caps:
         return short  # a wrapped capitals heading continues only after a full line
-    return short and (bool(ENDS_SENTENCE.search(prev)) or starts_sentence(cur))
+    return short and (ends_sentence(prev.stripped) or starts_sentence(cur.stripped))
 
 
 def _make_block(kind: str, parts: list[Line], joiner: str = " ", label: str | None = None) -> Block:
-    b = _Builder()
+    """One block of the lines `parts`, each without its edge spaces, joined by `joiner`."""
+    if len(parts) == 1:  # most blocks
+        line = parts[0]
+        lead = _lead(line)
+        origin = line.map_of(lead, lead + len(line.stripped))
+        return Block(kind=kind, text=line.stripped, origin=origin, label=label)  # type: ignore[arg-type]
+    origin = SourceMap()
     for i, line in enumerate(parts):
-        s = line.text.strip()
-        lead = len(line.text) - len(line.text.lstrip())
         if i:
-            b.add(joiner, -1)
-        b.add(s, line.origin[lead : lead + len(s)])
-    return Block(kind=kind, text="".join(b.text), origin=b.origin, label=label)  # type: ignore[arg-type]
+            origin.append_made_up(len(joiner))
+        lead = _lead(line)
+        line.copy_origin(origin, lead, lead + len(line.stripped))
+    text = joiner.join(line.stripped for line in parts)
+    return Block(kind=kind, text=text, origin=origin, label=label)  # type: ignore[arg-type]
+
+
+def _lead(line: Line) -> int:
+    """How many whitespace characters open the line's text."""
+    return 0 if line.stripped is line.text else len(line.text) - len(line.text.lstrip())
 
 
 def _table_block(rows: list[Line]) -> Block:
@@ -239,7 +308,7 @@ def _table_block(rows: list[Line]) -> Block:
     cells_out: list[list[str]] = []
     for i, line in enumerate(rows):
         if i:
-            b.add("\n", -1)
+            b.add_made_up("\n")
         cells_out.append([c for c in (line.cells or [])])
         pos = 0
         first = True
@@ -248,8 +317,8 @@ def _table_block(rows: list[Line]) -> Block:
             lead = len(cell) - len(cell.lstrip())
             if s:
                 if not first:
-                    b.add(" | ", -1)
-                b.add(s, line.origin[pos + lead : pos + lead + len(s)])
+                    b.add_made_up(" | ")
+                b.add_line_part(s, line, pos + lead)
                 first = False
             pos += len(cell) + 1
     while cells_out and all(not c for c in cells_out[-1]):
@@ -282,16 +351,14 @@ def to_blocks(lines: list[Line], markdown: bool, width: float | None = None) -> 
 
     def flush_body() -> None:
         if body:
-            kind = (
-                "heading"
-                if any(line.heading for line in body) or (markdown and _all_bold(body))
-                else "paragraph"
-            )
+            heading = body[0].heading if len(body) == 1 else any(line.heading for line in body)
+            kind = "heading" if heading or (markdown and _all_bold(body)) else "paragraph"
             block = _make_block(kind, body, " ")
-            previous = next((b for b in reversed(blocks) if b.kind != "footnote"), None)
+            previous = blocks[-1] if blocks and blocks[-1].kind != "footnote" else _last_not_footnote(blocks)
             if kind == "paragraph" and previous is not None and continues(previous, block):
                 previous.text += " " + block.text
-                previous.origin += [-1] + block.origin
+                previous.origin.append_made_up(1)
+                previous.origin.extend(block.origin)
             else:
                 blocks.append(block)
             body.clear()
@@ -309,7 +376,8 @@ def to_blocks(lines: list[Line], markdown: bool, width: float | None = None) -> 
             return False
         extra = _make_block("footnote", [line], " ")
         last.text += " " + extra.text
-        last.origin += [-1] + extra.origin
+        last.origin.append_made_up(1)
+        last.origin.extend(extra.origin)
         return True
 
     def flush_table() -> None:
@@ -366,7 +434,7 @@ def to_blocks(lines: list[Line], markdown: bool, width: float | None = None) -> 
             lead = len(line.text) - len(line.text.lstrip()) + m.end(1)
             rest = stripped[m.end(1) :].lstrip()
             skip = lead + (len(stripped[m.end(1) :]) - len(rest))
-            footnote.append(Line(rest, line.origin[skip : skip + len(rest)]))
+            footnote.append(Line(rest, line.origin_of(skip, skip + len(rest))))
             continue
         if footnote:
             if markdown and not line.heading and not page_break:
@@ -383,15 +451,17 @@ def to_blocks(lines: list[Line], markdown: bool, width: float | None = None) -> 
             body.append(line)
             flush_body()
             continue
-        if body and _starts_block(
-            body[-1].text.strip(), line.text.strip(), len(body[-1].text.strip()) < 0.8 * width
-        ):
+        if body and _starts_block(body[-1], line, width):
             flush_body()
         body.append(line)
     flush_table()
     flush_body()
     flush_footnote()
     return blocks
+
+
+def _last_not_footnote(blocks: list[Block]) -> Block | None:
+    return next((b for b in reversed(blocks) if b.kind != "footnote"), None)
 
 
 def line_width(lines: list[Line]) -> float:
@@ -406,7 +476,7 @@ def continues(previous: Block, block: Block) -> bool:
     The next part starts in lowercase, or with an abbreviation in capitals
     (`ANTQ ở các địa bàn`), or anything at all after a comma.
     """
-    if previous.kind != "paragraph" or ENDS_SENTENCE.search(previous.text) or MARKER.match(block.text):
+    if previous.kind != "paragraph" or ends_sentence(previous.text) or MARKER.match(block.text):
         return False
     return not starts_sentence(block.text) or previous.text.rstrip().endswith(",")
 
@@ -429,7 +499,7 @@ def read_text(data: bytes, path: str, sha256: str) -> Ingested:
         raise IngestError(path, "empty_file", "the file holds no text")
     if source_index is not None:  # offsets into the converted text -> offsets into the file's text
         for block in blocks:
-            block.origin = [source_index[i] if i >= 0 else -1 for i in block.origin]
+            block.origin = SourceMap(source_index[i] if i >= 0 else -1 for i in block.origin)
     return Ingested(
         path=path, format="markdown" if markdown else "text", sha256=sha256, blocks=blocks, warnings=warnings
     )
@@ -473,7 +543,9 @@ def structure(lines: list[Line], markdown: bool, width: float) -> list[Block]:
     """Blocks of a whole text: header columns, body, the closing Nơi nhận and signature, what follows."""
     blocks, start = _header(lines)
     close = next(
-        (i for i in range(start, len(lines)) if not lines[i].blank and NOI_NHAN.match(lines[i].text)), None
+        # 'N' first: the label's first letter, a cheap test before the pattern
+        (i for i in range(start, len(lines)) if lines[i].stripped[:1] == "N" and NOI_NHAN.match(lines[i].text)),
+        None,
     )
     if close is None:
         return blocks + to_blocks(lines[start:], markdown, width)
@@ -567,7 +639,7 @@ def _lines_block(kind: str, items: list[list[Line]]) -> Block:
     b = _Builder()
     for k, parts in enumerate(items):
         if k:
-            b.add("\n", -1)
+            b.add_made_up("\n")
         part = _make_block(kind, parts, " ")
         b.add(part.text, part.origin)
     return Block(kind=kind, text="".join(b.text), origin=b.origin)  # type: ignore[arg-type]
