@@ -59,11 +59,11 @@ class LocalExecutor:
         self.jobs = jobs
 
     def map(self, jobs: list[tuple[str, str]]) -> Iterator[Prepared]:
+        batch.warm_up()
         if self.jobs <= 1 or len(jobs) <= 1:
             for path, key in jobs:
                 yield prepare(path, key)
             return
-        batch.warm_up()
         with ProcessPoolExecutor(max_workers=self.jobs) as pool:
             queue = iter(jobs)
             pending: set[Future] = {pool.submit(prepare, *j) for j in islice(queue, self.jobs * IN_FLIGHT_PER_WORKER)}

@@ -20,11 +20,12 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 
-from pipeline.blocks import Block
+from pipeline.blocks import Block, SourceMap
 
 TCVN3 = "TCVN3"
 VNI = "VNI"
@@ -568,7 +569,7 @@ def convert_blocks(blocks: list[Block], hint: str | None = None) -> list[str]:
     return describe_conversions(sorted(converted.items()))
 
 
-def convert_text(text: str) -> tuple[str, list[int] | None, list[str]]:
+def convert_text(text: str) -> tuple[str, Sequence[int] | None, list[str]]:
     """Convert the legacy-encoded lines of a whole text, before it is cut into paragraphs.
 
     Returns the text, the map from its characters to those of the input
@@ -578,12 +579,13 @@ def convert_text(text: str) -> tuple[str, list[int] | None, list[str]]:
     """
     if text.isascii():
         return text, None, []
-    block = Block(kind="paragraph", text=text, origin=list(range(len(text))))
+    block = Block(kind="paragraph", text=text)
     lines = _lines_of([block])
     _detect_lines(lines, None)
     converted = [(line.index + 1, line.encoding) for line in lines if line.encoding]
     if not converted:
         return text, None, []
+    block.origin = SourceMap.span(0, len(text))  # made only when a line converts: most texts have none
     _apply([block], lines)
     return block.text, block.origin, describe_conversions(converted, unit="line")
 

@@ -63,7 +63,7 @@ from pipeline.ingest.pdf_layout import (
     runs_to_lines,
     split_columns,
 )
-from pipeline.ingest.text import ENDS_SENTENCE, MARKER, is_caps_line, starts_sentence
+from pipeline.ingest.text import MARKER, ends_sentence, is_caps_line, starts_sentence
 
 # ---------------------------------------------------------------- opening
 
@@ -447,7 +447,7 @@ class Layout:
         if self.inline_note is not None:
             note = self.inline_note
             t = ln.text.strip()
-            ended = bool(ENDS_SENTENCE.search(note.text))
+            ended = ends_sentence(note.text)
             if (t[:1].islower() and ended) or MARKER.match(t) or ln.bold or len(note.text) > 2000:
                 self.inline_note = None
                 self.interrupted = True
@@ -458,7 +458,7 @@ class Layout:
             self.para
             and (m := _INLINE_NOTE.match(ln.text))
             and int(m.group(1)) == self.expected
-            and not ENDS_SENTENCE.search(self.para[-1].text.strip())
+            and not ends_sentence(self.para[-1].text.strip())
         ):
             note = Block(kind="footnote", text=ln.text.strip()[m.end(1) :].strip(), page=ln.page, label=m.group(1))
             self.notes.append(note)
@@ -507,7 +507,7 @@ class Layout:
         a, b = prev.text.strip(), cur.text.strip()
         full = self._full(prev, cur)
         if MARKER.match(b):
-            return not (_DASH.match(b) and full and not ENDS_SENTENCE.search(a))
+            return not (_DASH.match(b) and full and not ends_sentence(a))
         same_page = prev.page == cur.page and not self.interrupted
         if same_page and cur.top - prev.bottom > 2.5 * cur.size:
             return True
@@ -524,7 +524,7 @@ class Layout:
         if pc and cc:
             return gap
         if not full:
-            return bool(ENDS_SENTENCE.search(a)) or starts_sentence(b)
+            return ends_sentence(a) or starts_sentence(b)
         indent = cur.x0 > m.left + 0.8 * cur.size
         return indent or gap
 

@@ -247,13 +247,13 @@ MARKER = re.compile(
     r"Nơi nhận|NƠI NHẬN|Kính gửi|Căn cứ|Thực hiện|Số\s*:|TM\.|KT\.|TL\.|TUQ\.|Q\.\s)"
 )
 _FOOTNOTE_START = re.compile(r"^(\d{1,2})\s+\S")
-ENDS_SENTENCE = re.compile(r"[.:;!?)\]”\"]\s*$|\./\.\s*$")
 _SENTENCE_END_CHARS = frozenset('.:;!?)]”"')
 _WORD = re.compile(r"\w+")
 
 
 def ends_sentence(s: str) -> bool:
-    """What `ENDS_SENTENCE.search(s)` says, read from the last printed character instead of a scan."""
+    """Whether `s` ends a sentence: its last printed character is a full stop, colon, semicolon,
+    question or exclamation mark, or a closing bracket or quote (read directly: no scan of `s`)."""
     return s.rstrip()[-1:] in _SENTENCE_END_CHARS
 
 
