@@ -15,11 +15,15 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
 from models.record import ErrorRecord, Record
 from pipeline.extract import StageError, extract_bytes, extract_file
 from pipeline.ingest import SUPPORTED_SUFFIXES, IngestError
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -109,6 +113,42 @@ def _process_job(path: str) -> tuple[str, str | None, str | None]:
     )
 
 
+TASK_SIZE = 8  # documents per task at most: fewer, larger messages between processes
+TASKS_PER_WORKER = 2  # tasks queued per worker: enough to keep it busy, few enough to keep memory flat
+
+
+def _run_task(fn: Callable[..., T], task: list[tuple]) -> list[T]:
+    return [fn(*args) for args in task]
+
+
+def parallel_map(fn: Callable[..., T], args: list[tuple], jobs: int) -> Iterator[T]:
+    """`fn(*a)` for each `a` of `args` in `jobs` worker processes, in completion order.
+
+    Arguments go to workers several to a task: a document's result is large (its record and rows),
+    and one message each costs both sides more than the size alone (measured: 8 a task saves a
+    tenth of the run on two cores). Small inputs get smaller tasks, so every worker has some. At
+    most `TASKS_PER_WORKER` tasks per worker are queued, so memory stays flat however many
+    documents there are. `fn` must be importable by name (workers unpickle it).
+    """
+    size = max(1, min(TASK_SIZE, len(args) // (jobs * 4)))
+    queue = iter(args)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: set[Future] = set()
+
+        def submit() -> None:
+            task = list(islice(queue, size))
+            if task:
+                pending.add(pool.submit(_run_task, fn, task))
+
+        for _ in range(jobs * TASKS_PER_WORKER):
+            submit()
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield from fut.result()
+                submit()
+
+
 def run(paths: list[str], jobs: int = 1) -> Iterator[Outcome]:
     """Outcomes for `paths` in completion order, with `jobs` worker processes."""
     warm_up()
@@ -116,25 +156,12 @@ def run(paths: list[str], jobs: int = 1) -> Iterator[Outcome]:
         for p in paths:
             yield process(p)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending: set[Future] = set()
-        queue = iter(paths)
-        for p in queue:
-            pending.add(pool.submit(_process_job, p))
-            if len(pending) >= jobs * 4:
-                break
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                path, rec, err = fut.result()
-                yield Outcome(
-                    path,
-                    record=Record.model_validate_json(rec) if rec else None,
-                    error=ErrorRecord.model_validate_json(err) if err else None,
-                )
-                nxt = next(queue, None)
-                if nxt is not None:
-                    pending.add(pool.submit(_process_job, nxt))
+    for path, rec, err in parallel_map(_process_job, [(p,) for p in paths], jobs):
+        yield Outcome(
+            path,
+            record=Record.model_validate_json(rec) if rec else None,
+            error=ErrorRecord.model_validate_json(err) if err else None,
+        )
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -11,7 +11,6 @@ so memory does not grow with the corpus.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Protocol
@@ -64,16 +63,7 @@ class LocalExecutor:
             for path, key in jobs:
                 yield prepare(path, key)
             return
-        with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-            queue = iter(jobs)
-            pending: set[Future] = {pool.submit(prepare, *j) for j in islice(queue, self.jobs * IN_FLIGHT_PER_WORKER)}
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    yield fut.result()
-                    nxt = next(queue, None)
-                    if nxt is not None:
-                        pending.add(pool.submit(prepare, *nxt))
+        yield from batch.parallel_map(prepare, jobs, self.jobs)
 
 
 class DaskExecutor:
