@@ -28,6 +28,8 @@ from pipeline.batch import discover
 from pipeline.executors import Executor, LocalExecutor, Prepared
 
 MAX_GROUP = 256  # documents per transaction at most: each bulk insert has a fixed cost, so fewer, larger ones
+TAIL = 64  # the last documents of a run are committed in small groups as they come, while workers finish
+TAIL_GROUP = 16
 
 
 class RunError(RuntimeError):
@@ -153,14 +155,20 @@ def _run(
     # While documents stream in, the store's inserts are small and many: DuckDB's own threads would only
     # contend with the extracting workers for the cores. The graph build after them gets them back.
     con.execute("SET threads = 1")
+    remaining = len(by_path)
     try:
         for outcome in executor.map(list(by_path.items())):
+            remaining -= 1
             key = by_path[outcome.path]
             _, sha, size = p.todo[key]
             error = ErrorRecord.model_validate_json(outcome.error) if outcome.error else None
             stored = store.Stored(key, sha, size, error=error, canonical_id=outcome.canonical_id, lines=outcome.lines)
             pending.append((stored, outcome))
-            if len(pending) >= MAX_GROUP or time.monotonic() - last_commit >= commit_every:
+            if (
+                len(pending) >= MAX_GROUP
+                or time.monotonic() - last_commit >= commit_every
+                or (remaining < TAIL and len(pending) >= TAIL_GROUP)  # else the last group is written alone
+            ):
                 flush()
         if pending:
             flush()
