@@ -351,16 +351,14 @@ def _mentions_in_phrase(
     return out
 
 
-_LAST: list[tuple[tuple[int, str, int, int], list[Mention]]] = []
-
-
 def find_mentions(doc: Doc, metadata: Metadata, sections: list[Section]) -> list[Mention]:
-    """Every place a body is given a role, in text order (the last result is kept for the link stage)."""
-    key = (id(doc), doc.sha256, len(doc.text), len(sections))
-    if _LAST and _LAST[0][0] == key:
-        return _LAST[0][1]
+    """Every place a body is given a role, in text order (kept on the document for the link stage)."""
+    key = (len(sections), metadata.issuer)
+    cached = doc.derived.get("mentions")
+    if cached is not None and cached[0] == key:
+        return cached[1]
     mentions = _find_mentions(doc, metadata, sections)
-    _LAST[:] = [(key, mentions)]
+    doc.derived["mentions"] = (key, mentions)
     return mentions
 
 
