@@ -117,8 +117,14 @@ TASK_SIZE = 8  # documents per task at most: fewer, larger messages between proc
 TASKS_PER_WORKER = 2  # tasks queued per worker: enough to keep it busy, few enough to keep memory flat
 
 
-def _run_task(fn: Callable[..., T], task: list[tuple]) -> list[T]:
+def run_task(fn: Callable[..., T], task: list[tuple]) -> list[T]:
+    """A worker's unit of work: `fn` over a few argument tuples."""
     return [fn(*args) for args in task]
+
+
+def task_size(items: int, workers: int) -> int:
+    """Arguments per task: `TASK_SIZE`, fewer for small inputs so that every worker gets some."""
+    return max(1, min(TASK_SIZE, items // (workers * 4)))
 
 
 def parallel_map(fn: Callable[..., T], args: list[tuple], jobs: int) -> Iterator[T]:
@@ -130,7 +136,7 @@ def parallel_map(fn: Callable[..., T], args: list[tuple], jobs: int) -> Iterator
     most `TASKS_PER_WORKER` tasks per worker are queued, so memory stays flat however many
     documents there are. `fn` must be importable by name (workers unpickle it).
     """
-    size = max(1, min(TASK_SIZE, len(args) // (jobs * 4)))
+    size = task_size(len(args), jobs)
     queue = iter(args)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: set[Future] = set()
@@ -138,7 +144,7 @@ def parallel_map(fn: Callable[..., T], args: list[tuple], jobs: int) -> Iterator
         def submit() -> None:
             task = list(islice(queue, size))
             if task:
-                pending.add(pool.submit(_run_task, fn, task))
+                pending.add(pool.submit(run_task, fn, task))
 
         for _ in range(jobs * TASKS_PER_WORKER):
             submit()

@@ -17,8 +17,6 @@ from typing import Any, Protocol
 
 from pipeline import batch, graph, store
 
-IN_FLIGHT_PER_WORKER = 4  # documents queued per worker: enough to keep it busy, few enough to stay flat
-
 
 @dataclass
 class Prepared:
@@ -100,15 +98,21 @@ class DaskExecutor:
         client, cluster = self._client()
         try:
             slots = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
-            limit = slots * IN_FLIGHT_PER_WORKER
+            size = batch.task_size(len(jobs), slots)
             queue = iter(jobs)
-            running = as_completed([client.submit(prepare, *j, pure=False) for j in islice(queue, limit)])
+
+            def submit() -> Any:
+                task = list(islice(queue, size))
+                return client.submit(batch.run_task, prepare, task, pure=False) if task else None
+
+            first = (submit() for _ in range(slots * batch.TASKS_PER_WORKER))
+            running = as_completed([f for f in first if f is not None])
             for fut in running:
-                yield fut.result()  # a task that raised (it never should: errors are per document) stops here
+                yield from fut.result()  # a task that raised (it never should: errors are per document) stops here
                 fut.release()
-                nxt = next(queue, None)
+                nxt = submit()
                 if nxt is not None:
-                    running.add(client.submit(prepare, *nxt, pure=False))
+                    running.add(nxt)
         finally:
             client.close()
             if cluster is not None:
