@@ -14,6 +14,7 @@ import tempfile
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -96,11 +97,8 @@ II. TỔ CHỨC THỰC HIỆN
 def warm_up() -> None:
     """Load what the first document of a process would load (the word segmenter, the tone
     normalizer, compiled patterns), once, before worker processes are forked from this one:
-    they inherit it instead of each paying for it. What is loaded then stays for the process's
-    life, so it is moved out of the garbage collector's sight (`gc.freeze`): collections no
-    longer walk it, and forked workers do not copy the pages a walk would touch."""
+    they inherit it instead of each paying for it."""
     extract_bytes(_WARM_UP_TEXT.encode(), "warm-up.txt")
-    gc.freeze()
 
 
 def _process_job(path: str) -> tuple[str, str | None, str | None]:
@@ -111,6 +109,19 @@ def _process_job(path: str) -> tuple[str, str | None, str | None]:
         o.record.model_dump_json() if o.record else None,
         o.error.model_dump_json() if o.error else None,
     )
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """For the length of a run, what this process holds at its start (modules, compiled patterns, the
+    word segmenter's model) is moved out of the garbage collector's sight (`gc.freeze`): collections
+    stop walking it again and again (a few percent of extraction time), and workers forked from this
+    process do not copy the pages such a walk would touch. It is handed back at the end."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 TASK_SIZE = 8  # documents per task at most: fewer, larger messages between processes
@@ -138,7 +149,7 @@ def parallel_map(fn: Callable[..., T], args: list[tuple], jobs: int) -> Iterator
     """
     size = task_size(len(args), jobs)
     queue = iter(args)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with frozen_heap(), ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: set[Future] = set()
 
         def submit() -> None:
@@ -159,8 +170,9 @@ def run(paths: list[str], jobs: int = 1) -> Iterator[Outcome]:
     """Outcomes for `paths` in completion order, with `jobs` worker processes."""
     warm_up()
     if jobs <= 1 or len(paths) <= 1:
-        for p in paths:
-            yield process(p)
+        with frozen_heap():
+            for p in paths:
+                yield process(p)
         return
     for path, rec, err in parallel_map(_process_job, [(p,) for p in paths], jobs):
         yield Outcome(

@@ -58,8 +58,9 @@ class LocalExecutor:
     def map(self, jobs: list[tuple[str, str]]) -> Iterator[Prepared]:
         batch.warm_up()
         if self.jobs <= 1 or len(jobs) <= 1:
-            for path, key in jobs:
-                yield prepare(path, key)
+            with batch.frozen_heap():
+                for path, key in jobs:
+                    yield prepare(path, key)
             return
         yield from batch.parallel_map(prepare, jobs, self.jobs)
 

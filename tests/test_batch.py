@@ -116,3 +116,12 @@ def test_warm_up_text_takes_every_lazily_loaded_path() -> None:
     assert "Hòa Bình, ngày" in rec.text  # the old tone style went through the tone normalizer
     assert any(t.value == 100 and t.unit for t in rec.targets)  # the word segmenter found the unit
     assert rec.citations and rec.deadlines and rec.assignments
+
+
+def test_frozen_heap_hands_the_heap_back_to_the_collector() -> None:
+    import gc
+
+    before = gc.get_freeze_count()
+    with batch.frozen_heap():
+        assert gc.get_freeze_count() > before
+    assert gc.get_freeze_count() == 0
