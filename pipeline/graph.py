@@ -21,10 +21,9 @@ import re
 import tempfile
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import networkx as nx
 
 from models.record import Citation, Metadata
 from pipeline import store
@@ -32,6 +31,9 @@ from pipeline.citations.resolve import CorpusResolver, canonical_id_for
 from pipeline.citations.symbols import symbol_from_text
 from pipeline.citations.symbols import symbol_key as grammar_key
 from pipeline.levels import issuer_level, level_of_name
+
+if TYPE_CHECKING:  # networkx is imported where a graph is made: queries never need it
+    import networkx as nx
 
 RELATION_RANK = {"basis": 0, "replaces": 1, "amends": 2, "mentions": 3}
 NODE_COLUMNS = (
@@ -348,6 +350,8 @@ def _adjacency(con: duckdb.DuckDBPyConnection) -> None:
 
 def citation_digraph(g: nx.MultiDiGraph) -> nx.DiGraph:
     """Documents and `cites` edges only: what in-degree and PageRank are computed on."""
+    import networkx as nx
+
     d = nx.DiGraph()
     d.add_nodes_from(n for n, k in g.nodes(data="kind") if k == "document")
     d.add_edges_from((u, v) for u, v, k in g.edges(keys=True) if k == "cites")
@@ -359,6 +363,8 @@ def citation_digraph(g: nx.MultiDiGraph) -> nx.DiGraph:
 
 def load_graph(con: duckdb.DuckDBPyConnection) -> nx.MultiDiGraph:
     """The graph as last written to the store."""
+    import networkx as nx
+
     g = nx.MultiDiGraph()
     cols = ", ".join(f'"{c}"' for c in NODE_COLUMNS)
     for row in con.execute(f"SELECT {cols} FROM nodes ORDER BY id").fetchall():
