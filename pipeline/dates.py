@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import compress
 
-from pipeline.scan import finditer_in, finditer_words, lowered, merged, positions_in
+from pipeline.scan import finditer_in, finditer_words, last_answer, lowered, merged, positions_in
 
 # 16/8/2021, 16-8-2021, 16.8.2021; the year may be 2 digits in sloppy prints.
 NUMERIC_DATE = r"(?P<d>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<m>\d{1,2})(?:\s*(?P=sep)\s*(?P<y>(?:19|20)\d\d))?"
@@ -186,15 +186,10 @@ class _Digits:
     joined_starts: list[int]  # where each chunk starts in `joined`
 
 
-_LAST_DIGITS: list[tuple[str, _Digits]] = []
-
-
+@last_answer
 def _digits(text: str) -> _Digits:
-    """The citation, deadline and target stages all ask for the same text's digits: the last answer
-    is kept."""
-    last = _LAST_DIGITS[-1] if _LAST_DIGITS else None
-    if last is not None and last[0] is text:
-        return last[1]
+    """Where the text's digit runs start, and the windows around them (the citation, deadline and
+    target stages all ask for them)."""
     n = len(text)
     starts: list[int] = []
     windows: list[tuple[int, int]] = []
@@ -209,9 +204,7 @@ def _digits(text: str) -> _Digits:
     for chunk in chunks:
         joined_starts.append(at)
         at += len(chunk) + 1
-    found = _Digits(starts, windows, chunks, "\0".join(chunks), joined_starts)
-    _LAST_DIGITS[:] = [(text, found)]
-    return found
+    return _Digits(starts, windows, chunks, "\0".join(chunks), joined_starts)
 
 
 def digit_windows(text: str) -> list[tuple[int, int]]:

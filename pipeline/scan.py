@@ -13,23 +13,35 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache, update_wrapper
+from typing import TypeVar
 
-_LAST_LOWER: list[tuple[str, str]] = []
+T = TypeVar("T")
+
+def last_answer(fn: Callable[[str], T]) -> Callable[[str], T]:
+    """`fn` keeping its last answer, for the same text object: the stages ask for the same views of a
+    document's text (lowercased, its digit runs) one after another."""
+    last: list[tuple[str, T]] = []
+
+    def cached(text: str) -> T:
+        slot = last[-1] if last else None  # one read: another thread may replace it meanwhile
+        if slot is not None and slot[0] is text:
+            return slot[1]
+        value = fn(text)
+        last[:] = [(text, value)]
+        return value
+
+    return update_wrapper(cached, fn)
 
 
+@last_answer
 def lowered(text: str) -> str:
     """`text.lower()` with every character kept at its offset (a character whose lowercase form
-    is longer, such as `İ`, stays as printed). The stages scan the same text one after another:
-    the last answer is kept."""
-    last = _LAST_LOWER[-1] if _LAST_LOWER else None
-    if last is not None and last[0] is text:
-        return last[1]
+    is longer, such as `İ`, stays as printed)."""
     low = text.lower()
     if len(low) != len(text):
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    _LAST_LOWER[:] = [(text, low)]
     return low
 
 
