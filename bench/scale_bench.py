@@ -23,6 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.report import print_markdown_table  # noqa: E402
+
 GROUP = 200  # documents per transaction
 
 
@@ -148,11 +151,7 @@ def main() -> None:
         row |= child("queries", "--db", str(db), "--reps", str(args.reps))
         results.append(row)
         print(json.dumps(row), flush=True)
-    keys = list(results[0])
-    print("| " + " | ".join(keys) + " |")
-    print("|" + "---|" * len(keys))
-    for r in results:
-        print("| " + " | ".join(str(r.get(k, "")) for k in keys) + " |")
+    print_markdown_table(results)
 
 
 if __name__ == "__main__":

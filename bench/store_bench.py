@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import print_markdown_table  # noqa: E402
+
 
 def measure_one(n: int, work: Path, jobs: int, reps: int) -> dict:
     """Everything for one size, in this process (run it in a fresh process per size)."""
@@ -143,11 +145,7 @@ def main() -> None:
             row["speedup"] = round(first["run_s"] / row["run_s"], 2)
             results.append(row)
             print(json.dumps(row), flush=True)
-    keys = list(results[0])
-    print("| " + " | ".join(keys) + " |")
-    print("|" + "---|" * len(keys))
-    for r in results:
-        print("| " + " | ".join(str(r[k]) for k in keys) + " |")
+    print_markdown_table(results)
 
 
 if __name__ == "__main__":

@@ -259,8 +259,16 @@ def ocr_image(
     data = pytesseract.image_to_data(
         image, lang=lang, config=f"--psm {psm}", output_type=pytesseract.Output.DICT
     )
+    lines = _lines_from_data(data, _PT_PER_INCH / dpi, offset[0], offset[1])
+    return _ocr_page(image, page, dpi, lines, t0)
+
+
+def _ocr_page(
+    image: Image, page: int, dpi: int, lines: list[OcrLine], t0: float,
+    region: tuple[float, float, float, float] | None = None,
+) -> OcrPage:
+    """The OCR of `image` (rendered at `dpi`), begun at `t0`, sized in points."""
     scale = _PT_PER_INCH / dpi
-    lines = _lines_from_data(data, scale, offset[0], offset[1])
     return OcrPage(
         page=page,
         width=round(image.width * scale, 2),
@@ -268,6 +276,7 @@ def ocr_image(
         lines=lines,
         dpi=dpi,
         seconds=round(time.perf_counter() - t0, 3),
+        region=region,
     )
 
 
@@ -427,12 +436,4 @@ def ocr_stamped_digits(data: bytes, page: int, bbox: Sequence[float], dpi: int =
         lines = _lines_from_data(tsv, scale, float(bbox[0]) - 30 * scale, float(bbox[1]) - 30 * scale)
         if lines:
             break
-    return OcrPage(
-        page=page,
-        width=round(image.width * scale, 2),
-        height=round(image.height * scale, 2),
-        lines=lines,
-        dpi=dpi,
-        seconds=round(time.perf_counter() - t0, 3),
-        region=(float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3])),
-    )
+    return _ocr_page(image, page, dpi, lines, t0, region=(float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3])))
