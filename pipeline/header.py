@@ -51,16 +51,10 @@ _SECTION_START = re.compile(
 
 @dataclass
 class Header:
-    """What the header lines say, with the index of the first body line."""
+    """What the header lines say (`meta`: the metadata fields they give), with the index of the first
+    body line."""
 
-    doc_type: str | None = None
-    number: str | None = None
-    symbol: str | None = None
-    issuer: str | None = None
-    parent_issuer: str | None = None
-    place: str | None = None
-    issued_date: str | None = None
-    title: str | None = None
+    meta: Metadata = field(default_factory=Metadata)
     party: bool = False
     body_line: int = 0
     stamp: RegistryStamp | None = None
@@ -209,39 +203,39 @@ def _read_piece(h: Header, scan: _Scan, index: int, text: str) -> bool:
         got_type = read_type_line(text)
         if got_type:
             scan.type_at = index
-            h.doc_type = got_type[0]
+            h.meta.doc_type = got_type[0]
             scan.title_from = (index + 1, got_type[1])
             return True
-    number = read_number(text) if h.symbol is None else None
+    number = read_number(text) if h.meta.symbol is None else None
     if number:
-        h.number, h.symbol, word = number
+        h.meta.number, h.meta.symbol, word = number
         if word and canonical_type(word):
-            h.doc_type = canonical_type(word)
+            h.meta.doc_type = canonical_type(word)
         scan.last_header = index
         m = NUMBER_RE.search(text)
         before = text[: m.start()].strip() if m else ""
-        if before and is_caps(before) and len(before) < 120 and h.issued_date is None:
+        if before and is_caps(before) and len(before) < 120 and h.meta.issued_date is None:
             scan.org_parts.append(before)  # 'ỦY BAN NHÂN DÂN TỈNH X Số: 12/KH-UBND' run together
         text = text[m.end() :].strip() if m else text
-    pd = read_place_date(text) if h.issued_date is None and h.place is None else None
+    pd = read_place_date(text) if h.meta.issued_date is None and h.meta.place is None else None
     if pd:
-        h.place, h.issued_date = pd[0], pd[1] or None
+        h.meta.place, h.meta.issued_date = pd[0], pd[1] or None
         scan.last_header = index
         return False
     vv = VV_RE.match(text)
-    if vv and h.title is None:
-        h.title = text  # the trích yếu as printed, "V/v" included (it stands for "Về việc")
-        scan.title_from = (index + 1, h.title)
+    if vv and h.meta.title is None:
+        h.meta.title = text  # the trích yếu as printed, "V/v" included (it stands for "Về việc")
+        scan.title_from = (index + 1, h.meta.title)
         scan.subject_line = True
         scan.last_header = index
         return False
     if not text or len(text) >= 120:
         return False
     title_case_org = bool(org_head_re().match(text)) and len(text) < 100 and not text.endswith((".", ":"))
-    before_number = h.symbol is None and h.issued_date is None
+    before_number = h.meta.symbol is None and h.meta.issued_date is None
     starts_body = bool(org_head_re().match(text)) or bool(scan.org_parts)  # an issuer starts with an org word
     if starts_body and (
-        (is_caps(text) or title_case_org) and before_number or is_caps(text) and h.title is None
+        (is_caps(text) or title_case_org) and before_number or is_caps(text) and h.meta.title is None
     ):
         scan.org_parts.append(text)  # after the number too: an issuer column read line by line
         scan.last_header = index
@@ -249,10 +243,10 @@ def _read_piece(h: Header, scan: _Scan, index: int, text: str) -> bool:
 
 
 def _late_number_and_date(h: Header, text: str) -> None:
-    if h.symbol is None and (number := read_number(text)):
-        h.number, h.symbol, _ = number
-    if h.issued_date is None and h.place is None and (pd := read_place_date(text)):
-        h.place, h.issued_date = pd[0], pd[1] or None
+    if h.meta.symbol is None and (number := read_number(text)):
+        h.meta.number, h.meta.symbol, _ = number
+    if h.meta.issued_date is None and h.meta.place is None and (pd := read_place_date(text)):
+        h.meta.place, h.meta.issued_date = pd[0], pd[1] or None
 
 
 def read_header(lines: list[Line]) -> Header:
@@ -280,19 +274,19 @@ def read_header(lines: list[Line]) -> Header:
         scan.title_from,
         scan.last_header,
     )
-    h.issuer, h.parent_issuer = _group_issuer(org_parts)
-    if h.doc_type and "liên tịch" in h.doc_type and org_parts:
-        h.issuer, h.parent_issuer = " - ".join(org_parts), None  # a joint text: every body issues it
-    if title_from is not None and (type_at is not None or h.title):
+    h.meta.issuer, h.meta.parent_issuer = _group_issuer(org_parts)
+    if h.meta.doc_type and "liên tịch" in h.meta.doc_type and org_parts:
+        h.meta.issuer, h.meta.parent_issuer = " - ".join(org_parts), None  # a joint text: every body issues it
+    if title_from is not None and (type_at is not None or h.meta.title):
         title, end = _title_lines(lines, title_from[0], title_from[1], min(len(lines), title_from[0] + 12))
-        h.title = _cut_runon(title.lstrip(".,;:-–— ")) or None  # OCR may read a mark before it
+        h.meta.title = _cut_runon(title.lstrip(".,;:-–— ")) or None  # OCR may read a mark before it
         h.body_line = end
     else:
         h.body_line = last_header + 1
-    if h.doc_type is None and h.symbol:
-        h.doc_type = _type_from_symbol(h.symbol, h.party)
-    if h.doc_type is None and scan.subject_line:
-        h.doc_type = "Công văn"
+    if h.meta.doc_type is None and h.meta.symbol:
+        h.meta.doc_type = _type_from_symbol(h.meta.symbol, h.party)
+    if h.meta.doc_type is None and scan.subject_line:
+        h.meta.doc_type = "Công văn"
     return h
 
 
@@ -338,7 +332,7 @@ def _header_and_closing(
 def _closing(lines: list[Line], header: Header) -> tuple[SignatureBlock | None, int | None, int]:
     """The signature block, the Nơi nhận label line and the first closing line's index."""
     hi = copy_block_start(lines, header.body_line) or len(lines)
-    sig = find_signature(lines, header.body_line, hi, header.issuer)
+    sig = find_signature(lines, header.body_line, hi, header.meta.issuer)
     label = find_label(lines, header.body_line, hi, sig.first_line if sig else None)
     starts = [x for x in (label, sig.first_line if sig else None) if x is not None]
     return sig, label, (min(starts) if starts else hi)
@@ -372,18 +366,8 @@ def extract_metadata(doc: Doc) -> tuple[Metadata, list[str]]:
     body_start = lines[h.body_line].start if h.body_line < len(lines) else len(doc.text)
     body_end = lines[end_line].start if end_line < len(lines) else len(doc.text)
     body = doc.text[body_start:body_end]
-    meta = Metadata(
-        doc_type=h.doc_type,
-        number=h.number,
-        symbol=h.symbol,
-        issuer=h.issuer,
-        parent_issuer=h.parent_issuer,
-        place=h.place,
-        issued_date=h.issued_date,
-        title=h.title,
-        signer=sig.signer if sig else None,
-        recipients=recipients,
-        registry_stamp=h.stamp,
+    meta = h.meta.model_copy(
+        update={"signer": sig.signer if sig else None, "recipients": recipients, "registry_stamp": h.stamp}
     )
     if doc.stamped is not None:
         _fill_stamped(meta, doc.stamped, warnings)
