@@ -125,7 +125,10 @@ def frozen_heap() -> Iterator[None]:
 
 
 TASK_SIZE = 8  # documents per task at most: fewer, larger messages between processes
-TASKS_PER_WORKER = 2  # tasks queued per worker: enough to keep it busy, few enough to keep memory flat
+# Tasks in flight per worker: enough to keep it busy while the consumer is away (the store's writer
+# commits a group of documents in a few tenths of a second; two a worker left workers idle for 5% of
+# a run), few enough to keep memory flat.
+TASKS_PER_WORKER = 4
 
 
 def run_task(fn: Callable[..., T], task: list[tuple]) -> list[T]:
@@ -133,9 +136,21 @@ def run_task(fn: Callable[..., T], task: list[tuple]) -> list[T]:
     return [fn(*args) for args in task]
 
 
-def task_size(items: int, workers: int) -> int:
-    """Arguments per task: `TASK_SIZE`, fewer for small inputs so that every worker gets some."""
-    return max(1, min(TASK_SIZE, items // (workers * 4)))
+def task_size(left: int, workers: int) -> int:
+    """Arguments for the next task, with `left` still to send: `TASK_SIZE`, fewer as the end nears
+    (and for small inputs), so that workers finish together rather than one working through a full
+    task while the others wait."""
+    return max(1, min(TASK_SIZE, left // (workers * 4)))
+
+
+def tasks(args: list[tuple], workers: int) -> Iterator[list[tuple]]:
+    """`args` cut into tasks of `task_size` arguments, in order."""
+    left = len(args)
+    queue = iter(args)
+    while left:
+        task = list(islice(queue, task_size(left, workers)))
+        left -= len(task)
+        yield task
 
 
 def parallel_map(fn: Callable[..., T], args: list[tuple], jobs: int) -> Iterator[T]:
@@ -143,17 +158,16 @@ def parallel_map(fn: Callable[..., T], args: list[tuple], jobs: int) -> Iterator
 
     Arguments go to workers several to a task: a document's result is large (its record and rows),
     and one message each costs both sides more than the size alone (measured: 8 a task saves a
-    tenth of the run on two cores). Small inputs get smaller tasks, so every worker has some. At
+    tenth of the run on two cores), fewer toward the end (`task_size`). At
     most `TASKS_PER_WORKER` tasks per worker are queued, so memory stays flat however many
     documents there are. `fn` must be importable by name (workers unpickle it).
     """
-    size = task_size(len(args), jobs)
-    queue = iter(args)
+    queue = tasks(args, jobs)
     with frozen_heap(), ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: set[Future] = set()
 
         def submit() -> None:
-            task = list(islice(queue, size))
+            task = next(queue, None)
             if task:
                 pending.add(pool.submit(run_task, fn, task))
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any, Protocol
 
 from pipeline import batch, graph, store
@@ -20,16 +19,16 @@ from pipeline import batch, graph, store
 
 @dataclass
 class Prepared:
-    """One document ready to store: its part-table rows as JSON lines, or the error that replaced it."""
+    """One document ready to store: its part-table rows, encoded, or the error that replaced it."""
 
     path: str
-    lines: dict[str, str] | None = None  # table -> its rows, as `store.record_lines` encodes them
+    rows: store.Rows | None = None
     error: str | None = None  # ErrorRecord JSON
     canonical_id: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.lines is not None
+        return self.rows is not None
 
 
 def prepare(path: str, key: str | None = None) -> Prepared:
@@ -40,7 +39,7 @@ def prepare(path: str, key: str | None = None) -> Prepared:
         assert outcome.error is not None
         return Prepared(path, error=outcome.error.model_dump_json())
     cid = graph.canonical_id_of(outcome.record.metadata)
-    return Prepared(path, lines=store.record_lines(key or path, outcome.record, cid), canonical_id=cid)
+    return Prepared(path, rows=store.encode_record(key or path, outcome.record, cid), canonical_id=cid)
 
 
 class Executor(Protocol):
@@ -56,6 +55,8 @@ class LocalExecutor:
         self.jobs = jobs
 
     def map(self, jobs: list[tuple[str, str]]) -> Iterator[Prepared]:
+        if not jobs:
+            return  # nothing changed: no need to load the extractors (most of a second)
         batch.warm_up()
         if self.jobs <= 1 or len(jobs) <= 1:
             with batch.frozen_heap():
@@ -99,11 +100,10 @@ class DaskExecutor:
         client, cluster = self._client()
         try:
             slots = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
-            size = batch.task_size(len(jobs), slots)
-            queue = iter(jobs)
+            queue = batch.tasks(jobs, slots)
 
             def submit() -> Any:
-                task = list(islice(queue, size))
+                task = next(queue, None)
                 return client.submit(batch.run_task, prepare, task, pure=False) if task else None
 
             first = (submit() for _ in range(slots * batch.TASKS_PER_WORKER))

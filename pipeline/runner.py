@@ -143,7 +143,7 @@ def _run(
         items = [it for it, _ in pending]
         store.put_many(con, items, replace=any(it.path in known for it in items))
         for it, outcome in pending:
-            if it.lines is not None:
+            if it.rows is not None:
                 summary.processed += 1
             else:
                 summary.failed += 1
@@ -162,7 +162,7 @@ def _run(
             key = by_path[outcome.path]
             _, sha, size = p.todo[key]
             error = ErrorRecord.model_validate_json(outcome.error) if outcome.error else None
-            stored = store.Stored(key, sha, size, error=error, canonical_id=outcome.canonical_id, lines=outcome.lines)
+            stored = store.Stored(key, sha, size, error=error, canonical_id=outcome.canonical_id, rows=outcome.rows)
             pending.append((stored, outcome))
             if (
                 len(pending) >= MAX_GROUP

@@ -183,7 +183,7 @@ _COLUMN_TYPES: dict[str, list[tuple[str, str]]] = {}
 def column_types(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
     if table not in _COLUMN_TYPES:
         _COLUMN_TYPES[table] = [
-            (name, "VARCHAR" if kind == "JSON" else kind)  # JSON text is read as text, then cast
+            (name, kind)  # a JSON column's value in a JSON line is the JSON value itself, not a string
             for name, kind in con.execute(
                 "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
                 "ORDER BY ordinal_position",
@@ -194,10 +194,7 @@ def column_types(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, 
 
 
 def _insert_via_json(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[Any]]) -> None:
-    names = [n for n, _ in column_types(con, table)]
-    _insert_lines(
-        con, table, "".join(json.dumps(dict(zip(names, r, strict=True)), ensure_ascii=False) + "\n" for r in rows)
-    )
+    _insert_lines(con, table, *encode_rows([n for n, _ in column_types(con, table)], rows))
 
 
 @cache
@@ -206,36 +203,53 @@ def columns(table: str) -> tuple[str, ...]:
     return tuple(c.split()[0].strip('"') for c in SCHEMA[table].split(","))
 
 
-def json_lines(table: str, rows: Sequence[Sequence[Any]]) -> str:
-    """Rows of `table` as newline-delimited JSON objects, the form `_insert_lines` bulk-loads."""
-    names = columns(table)
-    return "".join(json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False) + "\n" for row in rows)
+@dataclass
+class Rows:
+    """A document's rows for every part table, encoded by `encode_record` (in a worker) as the
+    UTF-8 JSON lines `put_many` bulk-loads: bytes cross between processes as one copy, where text
+    would be encoded and decoded again on the way."""
+
+    lines: dict[str, bytes]  # table -> its rows, one JSON object a line
+    longest: int  # characters of the longest line: sizes DuckDB's read buffer
 
 
-def record_lines(path: str, record: Record, canonical_id: str | None) -> dict[str, str]:
-    """The rows `record` adds to each part table, encoded for `put_many`: JSON lines, except the
-    `records` row, whose one value is the record's JSON (kept as is: escaping it into a JSON line and
-    parsing it back would double the writer's work for the largest value of all)."""
+def encode_rows(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> tuple[bytes, int]:
+    """Rows (values of the columns `names`) as UTF-8 JSON lines, with the length of the longest line in
+    characters."""
+    lines = [json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False) for row in rows]
+    if not lines:
+        return b"", 0
+    return ("\n".join(lines) + "\n").encode(), max(map(len, lines))
+
+
+def encode_record(path: str, record: Record, canonical_id: str | None) -> Rows:
+    """The rows `record` adds to each part table, encoded for `put_many`.
+
+    The `records` row carries the record's JSON as a JSON value, not as a string: it goes into
+    the line as it is, with no escaping, and DuckDB's JSON reader takes it straight into the JSON
+    column (twice as fast as binding it as a parameter; the stored JSON is the same value,
+    though DuckDB may spell a number or an escape its own way).
+    """
     rows = record_rows(path, record, canonical_id)
-    (row,) = rows.pop("records")
-    return {**{t: json_lines(t, r) for t, r in rows.items()}, "records": row[2]}
+    ((_, doc_id, record_json),) = rows.pop("records")
+    line = f'{{"path":{json.dumps(path, ensure_ascii=False)},"doc_id":{json.dumps(doc_id)},"record":{record_json}}}'
+    lines = {"records": (line + "\n").encode()}
+    longest = len(line)
+    for table, table_rows in rows.items():
+        lines[table], n = encode_rows(columns(table), table_rows)
+        longest = max(longest, n)
+    return Rows(lines, longest)
 
 
-def _doc_id(documents_line: str) -> str:
-    """The doc_id of a record from its `documents` line (its second field)."""
-    return json.loads(documents_line)["doc_id"]
-
-
-def _insert_lines(con: duckdb.DuckDBPyConnection, table: str, text: str) -> None:
-    """Bulk-insert JSON lines through DuckDB's JSON reader (binding Python values one by one is
-    many times slower)."""
-    if not text:
+def _insert_lines(con: duckdb.DuckDBPyConnection, table: str, data: bytes, longest: int) -> None:
+    """Bulk-insert UTF-8 JSON lines through DuckDB's JSON reader (binding Python values one by one
+    is many times slower)."""
+    if not data:
         return
-    longest = max(map(len, text.split("\n")))
     fd, tmp = tempfile.mkstemp(prefix=f"vbgraph-{table}-", suffix=".jsonl")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         read_json_into(con, table, tmp, longest)
     finally:
         os.unlink(tmp)
@@ -278,7 +292,7 @@ class Stored:
     record: Record | None = None
     error: ErrorRecord | None = None
     canonical_id: str | None = None
-    lines: dict[str, str] | None = None  # table -> JSON lines, from `record_lines` in a worker
+    rows: Rows | None = None  # encoded by `encode_record` in a worker
 
 
 def put_many(con: duckdb.DuckDBPyConnection, items: Sequence[Stored], replace: bool = True) -> None:
@@ -291,37 +305,35 @@ def put_many(con: duckdb.DuckDBPyConnection, items: Sequence[Stored], replace: b
     """
     if not items:
         return
-    chunks: dict[str, list[str]] = defaultdict(list)
-    records: list[tuple] = []
+    chunks: dict[str, list[bytes]] = defaultdict(list)
+    longest = 0
     status: list[tuple] = []
     errors: list[tuple] = []
     now = time.time()
     for it in items:
-        lines = it.lines
-        if lines is None and it.record is not None:
-            lines = record_lines(it.path, it.record, it.canonical_id)
-        if lines is not None:
-            for table, text in lines.items():
-                if table != "records":
-                    chunks[table].append(text)
-            records.append((it.path, _doc_id(lines["documents"]), lines["records"]))
+        rows = it.rows
+        if rows is None and it.record is not None:
+            rows = encode_record(it.path, it.record, it.canonical_id)
+        if rows is not None:
+            for table, data in rows.lines.items():
+                chunks[table].append(data)
+            longest = max(longest, rows.longest)
             status.append((it.path, it.sha256, it.size, "ok", now))
         else:
             assert it.error is not None
             e = it.error
             errors.append((it.path, e.stage, e.error, e.reason))
             status.append((it.path, it.sha256, it.size, "error", now))
-    chunks["errors"].append(json_lines("errors", errors))
-    chunks["files"].append(json_lines("files", status))
+    for table, table_rows in (("errors", errors), ("files", status)):
+        data, n = encode_rows(columns(table), table_rows)
+        chunks[table].append(data)
+        longest = max(longest, n)
     con.execute("BEGIN TRANSACTION")
     try:
         if replace:
             _delete_documents(con, [it.path for it in items])
         for table in (*PART_TABLES, "errors", "files"):
-            if table == "records":
-                insert_rows(con, "records", records, chunk=64)
-            else:
-                _insert_lines(con, table, "".join(chunks.get(table, ())))
+            _insert_lines(con, table, b"".join(chunks.get(table, ())), longest)
         _mark_graph_stale(con)
         con.execute("COMMIT")
     except BaseException:

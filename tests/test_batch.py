@@ -125,3 +125,27 @@ def test_frozen_heap_hands_the_heap_back_to_the_collector() -> None:
     with batch.frozen_heap():
         assert gc.get_freeze_count() > before
     assert gc.get_freeze_count() == 0
+
+
+def test_tasks_cover_every_argument_in_order_and_shrink_toward_the_end():
+    from pipeline.batch import TASK_SIZE, tasks
+
+    args = [(i,) for i in range(1000)]
+    cut = list(tasks(args, workers=2))
+    assert [a for task in cut for a in task] == args
+    sizes = [len(t) for t in cut]
+    assert sizes[0] == TASK_SIZE and sizes[-1] == 1
+    assert sizes == sorted(sizes, reverse=True)
+    assert [len(t) for t in tasks([(1,), (2,), (3,)], workers=2)] == [1, 1, 1]  # every worker gets some
+    assert list(tasks([], workers=2)) == []
+
+
+def test_nothing_to_extract_loads_no_extractor(monkeypatch):
+    """An up-to-date store costs a run no warm-up (loading the word segmenter is most of a second)."""
+    from pipeline.executors import LocalExecutor
+
+    def loaded() -> None:
+        raise AssertionError("warm_up called with nothing to extract")
+
+    monkeypatch.setattr(batch, "warm_up", loaded)
+    assert list(LocalExecutor(2).map([])) == []

@@ -70,10 +70,10 @@ def test_failed_insert_rolls_back_whole_document(con, monkeypatch):
     store.put_record(con, path, r, "a", 1, None)
     real = store._insert_lines
 
-    def broken(c, table, text):
+    def broken(c, table, data, longest):
         if table == "targets":
             raise RuntimeError("disk full")
-        real(c, table, text)
+        real(c, table, data, longest)
 
     monkeypatch.setattr(store, "_insert_lines", broken)
     with pytest.raises(RuntimeError):
@@ -164,3 +164,21 @@ def test_a_file_that_is_not_a_store_is_refused_clearly(tmp_path, read_only):
     with pytest.raises(store.StoreError, match="notes.duckdb cannot be opened as a store"):
         store.connect(db, read_only=read_only)
     assert db.read_text(encoding="utf-8") == "not a database\n"  # left as it was
+
+
+@pytest.mark.parametrize("n", [3, store.JSON_INSERT_ABOVE])  # multi-row VALUES, and the JSON-lines path
+def test_insert_rows_into_a_table_outside_the_schema(con, n):
+    """Temporary tables of the graph build go through the same bulk insert as the part tables."""
+    con.execute("CREATE TEMP TABLE _t (k VARCHAR, v INTEGER, note VARCHAR)")
+    rows = [(f"khóa {i}", i, None if i % 2 else 'có "ngoặc"\nxuống dòng') for i in range(n)]
+    store.insert_rows(con, "_t", rows)
+    assert con.execute("SELECT * FROM _t ORDER BY v").fetchall() == rows
+
+
+def test_stored_record_json_is_the_record(con):
+    """The record goes into its JSON column as a JSON value; read back, it is the same record."""
+    path, r = corpus_records()[0]
+    store.put_record(con, path, r, "abc", 10, None)
+    (js,) = con.execute("SELECT record::VARCHAR FROM records").fetchone()
+    assert type(r).model_validate_json(js) == r
+    assert con.execute("SELECT record->>'$.doc_id' FROM records").fetchone()[0] == r.doc_id
