@@ -11,6 +11,9 @@ connection as the CLI does).
 
 With several `--jobs` values, each size is run with each in turn (same corpus,
 fresh store) and the last column gives the speed-up over the first value.
+`--rounds R` repeats that sequence R times, interleaved, and ends with the median
+and range of each speed-up: on a machine whose speed drifts from one minute to
+the next, only runs made side by side compare.
 """
 
 from __future__ import annotations
@@ -125,6 +128,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, nargs="+", default=[2])
     ap.add_argument("--work", type=Path, default=Path("bench-work"))
     ap.add_argument("--reps", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=1, help="repeat each size's --jobs sequence, interleaved")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -133,19 +137,29 @@ def main() -> None:
         return
     results = []
     for n in args.sizes:  # one process per size and jobs value, so peak memory is that run's
-        first = None
-        for jobs in args.jobs:
-            out = subprocess.run(
-                [sys.executable, __file__, "--one", str(n), "--jobs", str(jobs), "--work", str(args.work),
-                 "--reps", str(args.reps)],
-                check=True, capture_output=True, text=True,
-            )
-            row = json.loads(out.stdout.strip().splitlines()[-1])
-            first = first or row
-            row["speedup"] = round(first["run_s"] / row["run_s"], 2)
-            results.append(row)
-            print(json.dumps(row), flush=True)
+        for _ in range(args.rounds):
+            first = None
+            for jobs in args.jobs:
+                out = subprocess.run(
+                    [sys.executable, __file__, "--one", str(n), "--jobs", str(jobs), "--work", str(args.work),
+                     "--reps", str(args.reps)],
+                    check=True, capture_output=True, text=True,
+                )
+                row = json.loads(out.stdout.strip().splitlines()[-1])
+                first = first or row
+                row["speedup"] = round(first["run_s"] / row["run_s"], 2)
+                results.append(row)
+                print(json.dumps(row), flush=True)
     print_markdown_table(results)
+    if args.rounds > 1:
+        print_markdown_table([
+            {"documents": n, "jobs": jobs, "rounds": len(rows),
+             "median_run_s": statistics.median(r["run_s"] for r in rows),
+             "median_speedup": statistics.median(r["speedup"] for r in rows),
+             "speedup_range": f"{min(r['speedup'] for r in rows)}–{max(r['speedup'] for r in rows)}"}
+            for n in args.sizes for jobs in args.jobs
+            for rows in [[r for r in results if r["documents"] == n and r["jobs"] == jobs]]
+        ])
 
 
 if __name__ == "__main__":
