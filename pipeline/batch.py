@@ -180,15 +180,28 @@ def parallel_map(fn: Callable[..., T], args: list[tuple], jobs: int) -> Iterator
                 submit()
 
 
+def local_map(fn: Callable[..., T], args: list[tuple], jobs: int) -> Iterator[T]:
+    """`fn(*a)` for each `a` of `args`: in this process (`jobs` <= 1, or a single argument), else in
+    `jobs` worker processes (`parallel_map`), in completion order. The extractors are loaded first
+    (`warm_up`), unless there is nothing to do (most of a second saved for an up-to-date store)."""
+    if not args:
+        return
+    warm_up()
+    if jobs <= 1 or len(args) <= 1:
+        with frozen_heap():
+            for a in args:
+                yield fn(*a)
+        return
+    yield from parallel_map(fn, args, jobs)
+
+
 def run(paths: list[str], jobs: int = 1) -> Iterator[Outcome]:
     """Outcomes for `paths` in completion order, with `jobs` worker processes."""
-    warm_up()
+    args = [(p,) for p in paths]
     if jobs <= 1 or len(paths) <= 1:
-        with frozen_heap():
-            for p in paths:
-                yield process(p)
+        yield from local_map(process, args, 1)
         return
-    for path, rec, err in parallel_map(_process_job, [(p,) for p in paths], jobs):
+    for path, rec, err in local_map(_process_job, args, jobs):
         yield Outcome(
             path,
             record=Record.model_validate_json(rec) if rec else None,

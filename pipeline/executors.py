@@ -26,10 +26,6 @@ class Prepared:
     error: str | None = None  # ErrorRecord JSON
     canonical_id: str | None = None
 
-    @property
-    def ok(self) -> bool:
-        return self.rows is not None
-
 
 def prepare(path: str, key: str | None = None) -> Prepared:
     """Extract the file at `path` and turn it into store rows under `key` (the stored path, by default
@@ -55,15 +51,7 @@ class LocalExecutor:
         self.jobs = jobs
 
     def map(self, jobs: list[tuple[str, str]]) -> Iterator[Prepared]:
-        if not jobs:
-            return  # nothing changed: no need to load the extractors (most of a second)
-        batch.warm_up()
-        if self.jobs <= 1 or len(jobs) <= 1:
-            with batch.frozen_heap():
-                for path, key in jobs:
-                    yield prepare(path, key)
-            return
-        yield from batch.parallel_map(prepare, jobs, self.jobs)
+        return batch.local_map(prepare, jobs, self.jobs)
 
 
 class DaskExecutor:

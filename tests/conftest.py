@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,3 +24,14 @@ def corpus_texts() -> list[Path]:
 @pytest.fixture(scope="session")
 def corpus_pdfs() -> list[Path]:
     return sorted((CORPUS / "pdf").glob("*.pdf"))
+
+
+@pytest.fixture
+def docs(tmp_path, corpus_texts) -> Path:
+    """A corpus folder of three directives, one of them in a sub-folder."""
+    folder = tmp_path / "docs"
+    (folder / "sub").mkdir(parents=True)
+    for f in corpus_texts[:2]:
+        shutil.copy(f, folder / f.name)
+    shutil.copy(corpus_texts[2], folder / "sub" / corpus_texts[2].name)
+    return folder

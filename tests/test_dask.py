@@ -18,13 +18,9 @@ VOLATILE = {"files": ("processed_at",)}
 
 
 @pytest.fixture
-def folder(tmp_path, corpus_texts) -> Path:
+def folder(docs, corpus_texts) -> Path:
     """Three directives (one in a sub-folder), a text and its PDF rendering, and a file that cannot be read."""
-    f = tmp_path / "docs"
-    (f / "sub").mkdir(parents=True)
-    for t in corpus_texts[:2]:
-        shutil.copy(t, f / t.name)
-    shutil.copy(corpus_texts[2], f / "sub" / corpus_texts[2].name)
+    f = docs
     pdf = Path(corpus_texts[0]).parent / "pdf" / f"{corpus_texts[0].stem}.pdf"
     if pdf.exists():
         shutil.copy(pdf, f / pdf.name)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -37,16 +36,6 @@ SLOW_RUN = textwrap.dedent(
     print("done", flush=True)
     """
 )
-
-
-@pytest.fixture
-def docs(tmp_path, corpus_texts) -> Path:
-    folder = tmp_path / "docs"
-    (folder / "sub").mkdir(parents=True)
-    for f in corpus_texts[:2]:
-        shutil.copy(f, folder / f.name)
-    shutil.copy(corpus_texts[2], folder / "sub" / corpus_texts[2].name)
-    return folder
 
 
 def run_json(folder: Path, db: Path, *extra: str) -> tuple[int, dict]:
