@@ -25,7 +25,7 @@ demo: install
 	$(BIN)/vbgraph basis kh-162-bcd-dak-nong-2022 --db $(DB)
 
 test: install
-	$(BIN)/ruff check pipeline models tests bench
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: install

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
+from pipeline import segmenter
 from pipeline.blocks import Block, Doc, Ingested, PlacedBlock, SourceMap, as_source_map
 
 _MARKS = "\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
@@ -50,10 +51,7 @@ _FOLD_HINT = re.compile(rf"[ \n{_SEP}](?=[ \n{_SEP}])")
 
 @lru_cache(maxsize=65536)
 def _tone(word: str) -> str:
-    # imported here: loading underthesea takes a good part of a second, and most texts never get here
-    from underthesea.pipeline.text_normalize import token_normalize
-
-    out = token_normalize(word)
+    out = segmenter.token_normalize(word)
     return out if len(out) == len(word) else word
 
 

@@ -17,6 +17,7 @@ import re
 from functools import lru_cache
 
 from models.record import Comparator, Direction, Section, Target
+from pipeline import segmenter
 from pipeline.assignments import closing_span, outline, path_at, review_spans
 from pipeline.blocks import Doc
 from pipeline.dates import digit_starts, digit_windows, window_word_positions, windows_with
@@ -61,12 +62,8 @@ _CITED_NUMBER = re.compile(r"(?:\bsố|\bNo)\s*:?\s*$|/\s*$", re.I)
 
 @lru_cache(maxsize=4096)
 def _segment(span: str) -> tuple[str, ...]:
-    """Words of a short span (underthesea word segmentation; plain split if it is not installed)."""
-    try:
-        from underthesea import word_tokenize
-    except ImportError:  # pragma: no cover - underthesea is a runtime dependency
-        return tuple(span.split())
-    return tuple(word_tokenize(span))
+    """Words of a short span (underthesea word segmentation)."""
+    return tuple(segmenter.word_tokenize(span))
 
 
 def unit_after(text: str, pos: int) -> str | None:
