@@ -282,7 +282,7 @@ def build_tables(con: duckdb.DuckDBPyConnection) -> None:
         pairs = con.execute(
             """SELECT s.pr_index, t.pr_index FROM edges e
                JOIN _docs_indexed s ON s.id = e.source JOIN _docs_indexed t ON t.id = e.target
-               WHERE e.kind = 'cites'"""
+               WHERE e.kind = 'cites' ORDER BY 1, 2"""  # in one order: the sums, so the ranks, repeat exactly
         ).fetchnumpy()
         ranks = pagerank_arrays(
             n, np.asarray(pairs["pr_index"], dtype=np.int64), np.asarray(pairs["pr_index_1"], dtype=np.int64)

@@ -182,7 +182,8 @@ def _run(
     con.execute("RESET threads")
     stale = store.get_meta(con, "graph_stale") != "0"
     if rebuild_graph or stale or not con.execute("SELECT count(*) FROM nodes").fetchone()[0]:
-        graph.rebuild(con)
+        with store.checkpoint_alongside(con):
+            graph.rebuild(con)
         summary.graph_rebuilt = True
     return fill_counts(con, summary)
 

@@ -15,9 +15,10 @@ import json
 import os
 import re
 import tempfile
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -351,6 +352,32 @@ def put_record(
 def put_error(con: duckdb.DuckDBPyConnection, path: str, error: ErrorRecord, sha256: str, size: int) -> None:
     """Replace everything stored for `path` with an error entry, in one transaction."""
     put_many(con, [Stored(path, sha256, size, error=error)])
+
+
+@contextlib.contextmanager
+def checkpoint_alongside(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Fold what the write-ahead log holds into the database file on another thread while the body runs.
+
+    A run's last documents are usually still in the log when the graph is built.
+    Folding them in (a DuckDB checkpoint) takes a tenth of a second or more, and
+    would otherwise happen at a commit with the rest of the run waiting. DuckDB
+    lets a checkpoint run beside open transactions, holding commits until it ends,
+    so the graph build goes on meanwhile on the other core. A checkpoint that cannot
+    run now is left to DuckDB's next one (at a later commit or on closing).
+    """
+    cursor = con.cursor()
+
+    def checkpoint() -> None:
+        with contextlib.suppress(duckdb.Error):
+            cursor.execute("CHECKPOINT")
+
+    worker = threading.Thread(target=checkpoint, name="vbgraph-checkpoint", daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.join()
+        cursor.close()
 
 
 def remove(con: duckdb.DuckDBPyConnection, paths: Iterable[str]) -> int:

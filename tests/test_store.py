@@ -182,3 +182,23 @@ def test_stored_record_json_is_the_record(con):
     (js,) = con.execute("SELECT record::VARCHAR FROM records").fetchone()
     assert type(r).model_validate_json(js) == r
     assert con.execute("SELECT record->>'$.doc_id' FROM records").fetchone()[0] == r.doc_id
+
+
+def test_checkpoint_alongside_folds_the_log_while_the_store_is_used(tmp_path):
+    db = tmp_path / "s.duckdb"
+    con = store.connect(db)
+    con.execute("SET checkpoint_threshold = '1GB'")  # nothing is folded in by DuckDB itself here
+    path, r = corpus_records()[0]
+    store.put_record(con, path, r, "abc", 10, None)
+    wal = tmp_path / "s.duckdb.wal"
+    assert wal.stat().st_size > 0
+    with store.checkpoint_alongside(con):
+        assert con.execute("SELECT count(*) FROM citations").fetchone()[0] == len(r.citations)
+    assert not wal.exists() or wal.stat().st_size == 0
+    with store.checkpoint_alongside(con):
+        store.set_meta(con, "written_meanwhile", "yes")  # a commit waits for the checkpoint, then lands
+    con.close()
+    con = store.connect(db, read_only=True)
+    assert store.get_meta(con, "written_meanwhile") == "yes"
+    assert store.load_records(con)[0][1] == r
+    con.close()
