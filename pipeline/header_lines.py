@@ -68,6 +68,16 @@ def strip_motto(text: str, pending: list[str]) -> tuple[str, list[str], bool]:
     return text, pending, party
 
 
+def has_motto(text: str) -> bool:
+    """`text` holds a motto (the Quốc hiệu, the Tiêu ngữ or the Party's), whole or cut by a column edge."""
+    return strip_motto(text, [])[0] != " ".join(text.split())
+
+
+def is_motto_line(text: str) -> bool:
+    """`text` is a motto and nothing else, whole or cut at its end."""
+    return bool(text.strip()) and not strip_motto(text, [])[0]
+
+
 @cache
 def _motto_heads() -> list[tuple[list[str], list[tuple[int, str]]]]:
     """Each motto's words with its first k words folded (k from all but one down to three), longest first."""

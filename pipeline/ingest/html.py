@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from pipeline.blocks import Block, Ingested
+from pipeline.header_lines import has_motto
 from pipeline.ingest.errors import IngestError
 from pipeline.ingest.legacy import convert_blocks, convert_legacy
 
 # ---------------------------------------------------------------- layout tables, shared with Word
 
-_MOTTO = re.compile(r"CỘNG\s+H[ÒO]A\s+XÃ\s+HỘI|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐỘC\s+LẬP\s*[-–]\s*TỰ\s+DO", re.I)
 _NUMBER_LINE = re.compile(r"^\s*(?:Số|Luật\s+số|Nghị\s+quyết\s+số)\s*:", re.I)
 _RECIPIENTS = re.compile(r"^\s*(?:Nơi\s+nhận|NƠI\s+NHẬN|Kính\s+gửi)\s*:?", re.I)
 _SIGNATURE = re.compile(
@@ -69,7 +69,7 @@ def table_kind(rows: list[list[Cell]], at_start: bool) -> str:
     lines = [line for row in rows for cell in row for line in cell]
     lines = [_readable(line) for line in lines]
     if len(rows) <= 4 and max(len(row) for row in rows) <= 3:
-        if any(_MOTTO.search(line) for line in lines) or (
+        if any(has_motto(line) for line in lines) or (
             at_start and any(_NUMBER_LINE.match(x) for x in lines)
         ):
             return "header"
@@ -97,7 +97,7 @@ def table_to_blocks(rows: list[list[Cell]], at_start: bool) -> list[Block]:
         columns = _columns(rows)
         blocks = []
         for column in columns:
-            right = any(_MOTTO.search(_readable(line)) for line in column)
+            right = any(has_motto(_readable(line)) for line in column)
             blocks.append(Block(kind="header_right" if right else "header_left", text="\n".join(column)))
         return blocks
     if kind == "closing":

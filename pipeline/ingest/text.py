@@ -17,6 +17,7 @@ from statistics import median
 
 from pipeline.blocks import Block, Ingested, SourceMap
 from pipeline.doclines import all_caps
+from pipeline.header_lines import is_motto_line
 from pipeline.ingest.errors import IngestError
 from pipeline.ingest.legacy import convert_text, decode_legacy_bytes
 from pipeline.vocab import doc_type_title_pattern
@@ -507,11 +508,6 @@ def read_text(data: bytes, path: str, sha256: str) -> Ingested:
 
 # ---------------------------------------------------------------- header and closing zones
 
-_MOTTO = re.compile(
-    r"^\s*(?:CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|CỘNG\s+HOÀ\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|"
-    r"Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM)\s*$",
-    re.I,
-)
 _PLACE_DATE = re.compile(r"^\s*[^\d,]{2,40},\s*ngày\b.*\bnăm\b", re.I)
 _NUMBER_LINE = re.compile(r"^\s*Số\s*:?\s*[\w\s]*/|^\s*Số\s*:", re.I)
 # A title line: the type word in capitals, alone or with more capitals (`KẾ HOẠCH`, `QUYẾT ĐỊNH`).
@@ -525,7 +521,7 @@ _AUTHORITY = re.compile(
 
 def is_header_right(text: str) -> bool:
     """A line of the header's right column: the national motto or the place and date."""
-    return bool(_MOTTO.match(text) or _PLACE_DATE.match(text))
+    return is_motto_line(text) or bool(_PLACE_DATE.match(text))
 
 
 def _name_line(text: str) -> bool:
