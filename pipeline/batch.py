@@ -10,15 +10,17 @@ from __future__ import annotations
 import gc
 import json
 import os
+import queue
 import tempfile
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from models.record import ErrorRecord, Record
 from pipeline.extract import StageError, extract_bytes, extract_file
@@ -153,31 +155,65 @@ def tasks(args: list[tuple], workers: int) -> Iterator[list[tuple]]:
         yield task
 
 
+def completed(submit: Callable[[list[tuple]], Any], todo: list[list[tuple]], in_flight: int) -> Iterator[Any]:
+    """The futures of `submit(task)` for every task of `todo`, in the order they finish.
+
+    Tasks are submitted by a thread of their own as soon as fewer than
+    `in_flight` are running, so workers go on while the consumer is busy (the
+    store's writer committing a group of documents, which near the end of a run
+    takes as long as a few small tasks); at most three times `in_flight` wait,
+    finished, for the consumer, so memory stays flat. `submit` returns a future
+    with `add_done_callback` and `result` (a local pool's or Dask's).
+    """
+    finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    room = threading.Semaphore(in_flight)  # tasks running or queued in the pool
+    unread = threading.Semaphore(4 * in_flight)  # tasks not yet handed to the consumer
+    stop = threading.Event()
+
+    def on_done(fut: Any) -> None:  # runs on the pool's own thread: only quick steps that never wait
+        room.release()
+        finished.put(fut)
+
+    def feed() -> None:
+        try:
+            for task in todo:
+                room.acquire()
+                unread.acquire()
+                if stop.is_set():
+                    return
+                submit(task).add_done_callback(on_done)
+        except BaseException as exc:  # a broken pool refuses tasks: the consumer raises it
+            finished.put(exc)
+
+    feeder = threading.Thread(target=feed, name="vbgraph-feeder", daemon=True)
+    feeder.start()
+    try:
+        for _ in todo:
+            item = finished.get()
+            if isinstance(item, BaseException):
+                raise item
+            unread.release()
+            yield item
+    finally:
+        stop.set()
+        room.release(len(todo))  # a feeder waiting anywhere wakes, sees `stop` and ends
+        unread.release(len(todo))
+        feeder.join()
+
+
 def parallel_map(fn: Callable[..., T], args: list[tuple], jobs: int) -> Iterator[T]:
     """`fn(*a)` for each `a` of `args` in `jobs` worker processes, in completion order.
 
     Arguments go to workers several to a task: a document's result is large (its record and rows),
     and one message each costs both sides more than the size alone (measured: 8 a task saves a
-    tenth of the run on two cores), fewer toward the end (`task_size`). At
-    most `TASKS_PER_WORKER` tasks per worker are queued, so memory stays flat however many
-    documents there are. `fn` must be importable by name (workers unpickle it).
+    tenth of the run on two cores), fewer toward the end (`task_size`). At most
+    `TASKS_PER_WORKER` tasks per worker are in the pool at a time (`completed`), so memory stays
+    flat however many documents there are. `fn` must be importable by name (workers unpickle it).
     """
-    queue = tasks(args, jobs)
     with frozen_heap(), ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending: set[Future] = set()
-
-        def submit() -> None:
-            task = next(queue, None)
-            if task:
-                pending.add(pool.submit(run_task, fn, task))
-
-        for _ in range(jobs * TASKS_PER_WORKER):
-            submit()
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                yield from fut.result()
-                submit()
+        todo = list(tasks(args, jobs))
+        for fut in completed(lambda task: pool.submit(run_task, fn, task), todo, jobs * TASKS_PER_WORKER):
+            yield from fut.result()
 
 
 def local_map(fn: Callable[..., T], args: list[tuple], jobs: int) -> Iterator[T]:

@@ -83,25 +83,17 @@ class DaskExecutor:
     def map(self, jobs: list[tuple[str, str]]) -> Iterator[Prepared]:
         if not jobs:
             return
-        from distributed import as_completed
-
         client, cluster = self._client()
         try:
             slots = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
-            queue = batch.tasks(jobs, slots)
+            todo = list(batch.tasks(jobs, slots))
 
-            def submit() -> Any:
-                task = next(queue, None)
-                return client.submit(batch.run_task, prepare, task, pure=False) if task else None
+            def submit(task: list[tuple]) -> Any:
+                return client.submit(batch.run_task, prepare, task, pure=False)
 
-            first = (submit() for _ in range(slots * batch.TASKS_PER_WORKER))
-            running = as_completed([f for f in first if f is not None])
-            for fut in running:
+            for fut in batch.completed(submit, todo, slots * batch.TASKS_PER_WORKER):
                 yield from fut.result()  # a task that raised (it never should: errors are per document) stops here
                 fut.release()
-                nxt = submit()
-                if nxt is not None:
-                    running.add(nxt)
         finally:
             client.close()
             if cluster is not None:

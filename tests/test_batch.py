@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+import time
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -149,3 +151,48 @@ def test_nothing_to_extract_loads_no_extractor(monkeypatch):
 
     monkeypatch.setattr(batch, "warm_up", loaded)
     assert list(LocalExecutor(2).map([])) == []
+
+
+def note_call(log: str, i: int) -> int:
+    """A worker's job for the tests below: leaves a line in `log` (workers are other processes)."""
+    with open(log, "a") as f:
+        f.write(f"{i}\n")
+    return i
+
+
+def _calls(log: Path) -> int:
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def _wait_for(log: Path, n: int) -> int:
+    """Calls in `log` once there are `n` (or after a minute: then the test fails on the count)."""
+    deadline = time.monotonic() + 60
+    while _calls(log) < n and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return _calls(log)
+
+
+def test_workers_go_on_while_the_consumer_is_busy_up_to_a_bound(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "TASK_SIZE", 1)
+    log = tmp_path / "calls.txt"
+    jobs, args = 2, [(str(log), i) for i in range(60)]
+    results = batch.parallel_map(note_call, args, jobs)
+    first = next(results)  # then the consumer does nothing for a while (as while committing)
+    in_pool = jobs * batch.TASKS_PER_WORKER
+    # more than the pool holds at a time: as many as wait for the consumer, and the one it took
+    assert _wait_for(log, 4 * in_pool + 1) == 4 * in_pool + 1
+    time.sleep(0.5)
+    assert _calls(log) == 4 * in_pool + 1  # and no further: finished results wait in bounded number
+    rest = list(results)
+    assert sorted([first, *rest]) == list(range(60))
+    assert _calls(log) == 60
+
+
+def test_a_consumer_that_stops_early_leaves_no_worker_or_thread(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "TASK_SIZE", 1)
+    log = tmp_path / "calls.txt"
+    results = batch.parallel_map(note_call, [(str(log), i) for i in range(60)], 2)
+    next(results)
+    results.close()
+    assert _calls(log) < 60
+    assert not [t for t in threading.enumerate() if t.name == "vbgraph-feeder"]
