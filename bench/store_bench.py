@@ -97,7 +97,7 @@ def measure_one(n: int, work: Path, jobs: int, reps: int) -> dict:
     return {
         "documents": n,
         "jobs": jobs,
-        "run_s": round(run_s, 1),
+        "run_s": round(run_s, 2),
         "docs_per_s": round(n / run_s, 1),
         "rerun_unchanged_s": round(rerun_s, 2),
         "graph_rebuild_s": round(rebuild_s, 2),
@@ -154,8 +154,8 @@ def main() -> None:
     if args.rounds > 1:
         print_markdown_table([
             {"documents": n, "jobs": jobs, "rounds": len(rows),
-             "median_run_s": statistics.median(r["run_s"] for r in rows),
-             "median_speedup": statistics.median(r["speedup"] for r in rows),
+             "median_run_s": round(statistics.median(r["run_s"] for r in rows), 2),
+             "median_speedup": round(statistics.median(r["speedup"] for r in rows), 3),
              "speedup_range": f"{min(r['speedup'] for r in rows)}–{max(r['speedup'] for r in rows)}"}
             for n in args.sizes for jobs in args.jobs
             for rows in [[r for r in results if r["documents"] == n and r["jobs"] == jobs]]

@@ -161,30 +161,38 @@ def completed(submit: Callable[[list[tuple]], Any], todo: list[list[tuple]], in_
     Tasks are submitted by a thread of their own as soon as fewer than
     `in_flight` are running, so workers go on while the consumer is busy (the
     store's writer committing a group of documents, which near the end of a run
-    takes as long as a few small tasks); at most three times `in_flight` wait,
-    finished, for the consumer, so memory stays flat. `submit` returns a future
-    with `add_done_callback` and `result` (a local pool's or Dask's).
+    takes as long as a few small tasks). At most four times `in_flight` tasks
+    are out at once, running or finished and waiting for the consumer, so
+    memory stays flat. `submit` returns a future with `add_done_callback` and
+    `result` (a local pool's or Dask's).
     """
     finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
     room = threading.Semaphore(in_flight)  # tasks running or queued in the pool
-    unread = threading.Semaphore(4 * in_flight)  # tasks not yet handed to the consumer
+    out = threading.Semaphore(4 * in_flight)  # tasks not yet handed to the consumer
     stop = threading.Event()
 
     def on_done(fut: Any) -> None:  # runs on the pool's own thread: only quick steps that never wait
         room.release()
         finished.put(fut)
 
+    def submit_next(task: list[tuple]) -> None:
+        room.acquire()
+        out.acquire()
+        if not stop.is_set():
+            submit(task).add_done_callback(on_done)
+
     def feed() -> None:
         try:
-            for task in todo:
-                room.acquire()
-                unread.acquire()
-                if stop.is_set():
-                    return
-                submit(task).add_done_callback(on_done)
+            for task in todo[1:]:
+                submit_next(task)
         except BaseException as exc:  # a broken pool refuses tasks: the consumer raises it
             finished.put(exc)
 
+    if not todo:
+        return
+    # The first task from this thread: a local pool forks its workers at its first task, and a fork is
+    # safest with no other thread running.
+    submit_next(todo[0])
     feeder = threading.Thread(target=feed, name="vbgraph-feeder", daemon=True)
     feeder.start()
     try:
@@ -192,12 +200,12 @@ def completed(submit: Callable[[list[tuple]], Any], todo: list[list[tuple]], in_
             item = finished.get()
             if isinstance(item, BaseException):
                 raise item
-            unread.release()
+            out.release()
             yield item
     finally:
         stop.set()
         room.release(len(todo))  # a feeder waiting anywhere wakes, sees `stop` and ends
-        unread.release(len(todo))
+        out.release(len(todo))
         feeder.join()
 
 
