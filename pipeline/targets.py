@@ -6,6 +6,11 @@ count given with a comparator ('ít nhất 10 cuộc', 'từ 80 người trở l
 tháng'), dates, years, criteria and document numbers are not targets. The comparator,
 direction and baseline are read from the words of the same clause.
 
+An act that sets rules (a Luật, Nghị định, Thông tư: `vocab.normative_types`) is full
+of rates, thresholds and requirements ('vốn điều lệ tối thiểu 500 tỷ đồng', 'thuế
+suất 5%') that are not chỉ tiêu; in one, a number is a target only in a clause that
+sets a goal ('phấn đấu', 'đến năm 2030 đạt 99%').
+
 The unit of a count is the word after the number; underthesea's word segmentation
 finds where that word ends ('doanh nghiệp' vs 'cuộc tuyên truyền'); it runs only on
 those few short spans.
@@ -23,6 +28,7 @@ from pipeline.blocks import Doc
 from pipeline.dates import digit_starts, digit_windows, window_word_positions, windows_with
 from pipeline.scan import finditer_in
 from pipeline.sections import section_index
+from pipeline.vocab import normative_types
 
 NUMBER = r"\d+(?:[.,]\d+)?"
 _PERCENT = re.compile(rf"(?<![\w/.,])(?:(?P<lo>{NUMBER})\s*%?\s*(?:-|–|đến)\s*)?(?P<v>{NUMBER})\s*%")
@@ -57,6 +63,9 @@ _CMP_BEFORE = (
 )
 _CLAUSE_BREAK = re.compile(r"[.;:\n]|,\s(?=[^,]{0,40}(?:đạt|tỷ lệ))")
 _PAST = re.compile(r"\b(?:đã|đạt được)\b")
+# A goal in a clause of a normative act: 'phấn đấu', or a year to reach ('đến năm 2030', 'Đến 2028, có',
+# 'năm 2027 đạt'); not a date ('ngày 31 tháng 12 năm 2027') nor 'mục tiêu' as a rule's noun ('thay đổi mục tiêu')
+_GOAL = re.compile(r"\bphấn đấu\b|\bđến\s+(?:năm\s+)?(?:19|20)\d\d\b|\b(?:19|20)\d\d,?\s+(?:đạt|có)\b", re.I)
 _CITED_NUMBER = re.compile(r"(?:\bsố|\bNo)\s*:?\s*$|/\s*$", re.I)
 
 
@@ -128,8 +137,10 @@ def _metric(before: str, after: str) -> str | None:
     return " ".join(words[:14]) or None
 
 
-def find_targets(doc: Doc, sections: list[Section]) -> list[Target]:
+def find_targets(doc: Doc, sections: list[Section], doc_type: str | None = None) -> list[Target]:
+    """The targets of a document; `doc_type` (the header's) tells a normative act, whose targets need a goal."""
     text = doc.text
+    normative = doc_type in normative_types()
     items = outline(doc, sections)
     index = section_index(doc, sections)
     skip = [
@@ -160,12 +171,14 @@ def find_targets(doc: Doc, sections: list[Section]) -> list[Target]:
         before = text[clause_a:num_start]
         if _PAST.search(before):
             continue  # 'tỷ lệ ... đã đạt 85%': a result, not a target
+        clause_b = _clause_end(text, num_end)
+        after = text[num_end:clause_b]
+        if normative and not _GOAL.search(before + after):
+            continue  # a rate, threshold or requirement of a rule
         # a count's unit, read last: the word segmenter is the slowest step of the stage
         unit = unit or unit_after(text, num_end)
         if unit is None:
             continue
-        clause_b = _clause_end(text, num_end)
-        after = text[num_end:clause_b]
         comparator: Comparator = "="
         for pattern, cmp in _CMP_BEFORE:
             if pattern.search(before):

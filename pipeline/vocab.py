@@ -28,6 +28,7 @@ class DocType:
     party_codes: tuple[str, ...]
     variants: tuple[str, ...]
     by_name: bool = False
+    normative: bool = False  # sets rules (Luật, Nghị định, Thông tư), not plans
 
 
 @cache
@@ -35,7 +36,8 @@ def doc_types() -> tuple[DocType, ...]:
     """Document types, longest names first (so `Nghị quyết liên tịch` wins over `Nghị quyết`)."""
     types = [
         DocType(
-            t["name"], tuple(t["codes"]), tuple(t["party_codes"]), tuple(t.get("variants", [])), t.get("by_name", False)
+            t["name"], tuple(t["codes"]), tuple(t["party_codes"]), tuple(t.get("variants", [])),
+            t.get("by_name", False), t.get("normative", False),
         )
         for t in load("doc_types.json")["types"]
     ]
@@ -46,6 +48,12 @@ def doc_types() -> tuple[DocType, ...]:
 def name_cited_types() -> tuple[str, ...]:
     """Types cited by name and year rather than by number (Hiến pháp, Bộ luật, Luật, Pháp lệnh)."""
     return tuple(t.name for t in doc_types() if t.by_name)
+
+
+@cache
+def normative_types() -> frozenset[str]:
+    """Types of acts that set rules rather than plans (Luật, Nghị định, Thông tư, ...)."""
+    return frozenset(t.name for t in doc_types() if t.normative)
 
 
 @cache

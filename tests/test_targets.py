@@ -10,10 +10,11 @@ from pipeline.normalize import assemble
 from pipeline.targets import find_targets, parse_number
 
 
-def targets(text: str):
+def targets(text: str, doc_type: str | None = None):
     doc = assemble(ingest_bytes(text.encode("utf-8"), "plan.txt"))
     return [
-        (t.comparator, t.value, t.value_max, t.unit, t.direction, t.baseline) for t in find_targets(doc, [])
+        (t.comparator, t.value, t.value_max, t.unit, t.direction, t.baseline)
+        for t in find_targets(doc, [], doc_type)
     ]
 
 
@@ -97,3 +98,19 @@ def raw_doc(text: str):
     return Doc(
         path="x.txt", format="text", sha256="", text=text, blocks=[PlacedBlock("paragraph", 0, len(text))]
     )
+
+
+RULES = (
+    "Điều 5. Vốn điều lệ\nNgân hàng có vốn điều lệ tối thiểu 500 tỷ đồng; hàng hóa chịu thuế suất 5%.\n"
+    "Điều 6. Chỉ tiêu\nTỷ lệ hài lòng năm 2027 đạt 95% trở lên và đến năm 2030 đạt 99%.\n"
+)
+
+
+def test_rates_and_thresholds_of_a_rule_are_not_targets_but_its_goals_are():
+    assert targets(RULES, "Nghị định") == [(">=", 95.0, None, "%", "reach", None), ("=", 99.0, None, "%", "reach", None)]
+    assert targets(RULES, "Thông tư") == targets(RULES, "Nghị định")
+
+
+def test_a_plan_keeps_every_number_it_sets():
+    assert [t[1] for t in targets(RULES, "Kế hoạch")] == [500.0, 5.0, 95.0, 99.0]
+    assert targets(RULES, "Kế hoạch") == targets(RULES)
