@@ -131,6 +131,9 @@ TASK_SIZE = 8  # documents per task at most: fewer, larger messages between proc
 # commits a group of documents in a few tenths of a second; two a worker left workers idle for 5% of
 # a run), few enough to keep memory flat.
 TASKS_PER_WORKER = 4
+# Tasks out at once (running, or finished and waiting for the consumer) per task in flight: a bound
+# on the results held in memory while the consumer is busy.
+OUT_PER_IN_FLIGHT = 4
 
 
 def run_task(fn: Callable[..., T], task: list[tuple]) -> list[T]:
@@ -168,7 +171,7 @@ def completed(submit: Callable[[list[tuple]], Any], todo: list[list[tuple]], in_
     """
     finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
     room = threading.Semaphore(in_flight)  # tasks running or queued in the pool
-    out = threading.Semaphore(4 * in_flight)  # tasks not yet handed to the consumer
+    out = threading.Semaphore(OUT_PER_IN_FLIGHT * in_flight)  # tasks not yet handed to the consumer
     stop = threading.Event()
 
     def on_done(fut: Any) -> None:  # runs on the pool's own thread: only quick steps that never wait

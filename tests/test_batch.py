@@ -180,9 +180,9 @@ def test_workers_go_on_while_the_consumer_is_busy_up_to_a_bound(tmp_path, monkey
     first = next(results)  # then the consumer does nothing for a while (as while committing)
     in_pool = jobs * batch.TASKS_PER_WORKER
     # more than the pool holds at a time: as many as wait for the consumer, and the one it took
-    assert _wait_for(log, 4 * in_pool + 1) == 4 * in_pool + 1
+    assert _wait_for(log, batch.OUT_PER_IN_FLIGHT * in_pool + 1) == batch.OUT_PER_IN_FLIGHT * in_pool + 1
     time.sleep(0.5)
-    assert _calls(log) == 4 * in_pool + 1  # and no further: finished results wait in bounded number
+    assert _calls(log) == batch.OUT_PER_IN_FLIGHT * in_pool + 1  # and no further: finished results wait in bounded number
     rest = list(results)
     assert sorted([first, *rest]) == list(range(60))
     assert _calls(log) == 60
